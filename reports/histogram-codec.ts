@@ -1,0 +1,75 @@
+import * as hdr from 'hdr-histogram-js';
+import type { LatencySummary } from './schema.js';
+
+/**
+ * Histograms as the report stores them: HdrHistogram (3 significant digits, microseconds), encoded
+ * with HdrHistogram's standard compressed base64, so any HdrHistogram tool can read them and
+ * shards merge exactly by adding (autocannon's rule: never average percentiles).
+ */
+
+/** A latency histogram in microseconds. */
+export type Histogram = hdr.Histogram;
+
+/** 1 µs resolution, auto-resizing; 60 s is the starting range, not a cap. */
+const BUILD_OPTIONS: hdr.BuildRequest = {
+  bitBucketSize: 32,
+  autoResize: true,
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 60_000_000,
+  numberOfSignificantValueDigits: 3,
+};
+
+/** A new empty histogram with proxybench's settings. */
+export function createHistogram(): Histogram {
+  return hdr.build(BUILD_OPTIONS);
+}
+
+/** Encodes a histogram; an empty one encodes to `''` so reports stay small. */
+export function encodeHistogram(histogram: Histogram): string {
+  return histogram.totalCount === 0 ? '' : hdr.encodeIntoCompressedBase64(histogram);
+}
+
+/** Decodes a histogram written by {@link encodeHistogram} (or any HdrHistogram encoder). */
+export function decodeHistogram(encoded: string): Histogram {
+  if (encoded === '') return createHistogram();
+  return hdr.decodeFromCompressedBase64(encoded, 32, false);
+}
+
+/** Adds an encoded histogram into `target` (no-op for `''`). */
+export function addEncoded(target: Histogram, encoded: string): void {
+  if (encoded === '') return;
+  const decoded = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  target.add(decoded);
+  decoded.destroy();
+}
+
+/** Rounds to 3 decimals (µs precision of a ms figure). */
+function ms(us: number): number {
+  return Math.round(us) / 1000;
+}
+
+/** Percentiles of a microsecond histogram, in milliseconds. */
+export function summarize(histogram: Histogram): LatencySummary {
+  if (histogram.totalCount === 0) {
+    return { count: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 };
+  }
+  return {
+    count: histogram.totalCount,
+    p50: ms(histogram.getValueAtPercentile(50)),
+    p90: ms(histogram.getValueAtPercentile(90)),
+    p95: ms(histogram.getValueAtPercentile(95)),
+    p99: ms(histogram.getValueAtPercentile(99)),
+    p999: ms(histogram.getValueAtPercentile(99.9)),
+    max: ms(histogram.maxValue),
+    mean: ms(histogram.mean),
+  };
+}
+
+/** Merges encoded histograms into one encoded histogram (exact: counts add). */
+export function mergeEncoded(encoded: readonly string[]): string {
+  const total = createHistogram();
+  for (const e of encoded) addEncoded(total, e);
+  const result = encodeHistogram(total);
+  total.destroy();
+  return result;
+}

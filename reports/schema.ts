@@ -1,0 +1,250 @@
+import type { ErrorCause } from '../harness/transports/error-cause.js';
+import type { Protocol } from '../scenarios/scenario.js';
+
+/**
+ * The report: proxybench's contract with every later tool (compare, merge, formatters, users' own
+ * scripts). Bump {@link SCHEMA_VERSION} and CHANGELOG.md together when its shape changes; a major
+ * bump is a change a reader of the old shape would misread.
+ */
+export const SCHEMA_VERSION = 1;
+
+/** Latency percentiles of one distribution, in milliseconds; all 0 when `count` is 0. */
+export interface LatencySummary {
+  /** Samples in the distribution. */
+  readonly count: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+/** Setup and response phases (DESIGN rule 1). Setup phases count only requests that opened a connection. */
+export interface PhaseSummaries {
+  /** TCP connect to the proxy (or origin, direct). */
+  readonly connect: LatencySummary;
+  /** CONNECT 200 / SOCKS5 reply, when a tunnel was opened. */
+  readonly proxyHandshake: LatencySummary;
+  /** TLS handshake with the origin (inside the tunnel for CONNECT). */
+  readonly tls: LatencySummary;
+  /** From send to response headers. */
+  readonly ttfb: LatencySummary;
+}
+
+/** Encoded histograms (HdrHistogram compressed base64, values in microseconds) behind the summaries. */
+export interface PhaseHistograms {
+  readonly serviceTime: string;
+  readonly connect: string;
+  readonly proxyHandshake: string;
+  readonly tls: string;
+  readonly ttfb: string;
+}
+
+/** Figures for one request kind, one protocol, or the total. */
+export interface Stats {
+  readonly requests: number;
+  readonly successes: number;
+  readonly failures: number;
+  /** successes / requests, 0..1 (0 when no request was made). */
+  readonly successRate: number;
+  /** Completed requests (successes and failures) per second of measured time. */
+  readonly rps: number;
+  /** Response body bytes received. */
+  readonly bytesIn: number;
+  /** Request body bytes sent. */
+  readonly bytesOut: number;
+  /** (bytesIn + bytesOut) × 8 / 1e6 per second of measured time. */
+  readonly throughputMbps: number;
+  /**
+   * Latency of successful requests. Under the open model it runs from each request's *intended*
+   * start (coordinated omission corrected); under the closed model it equals the service time.
+   */
+  readonly latencyMs: LatencySummary;
+  /** Latency of successful requests from the moment they were actually sent. */
+  readonly serviceTimeMs: LatencySummary;
+  readonly phasesMs: PhaseSummaries;
+  /** Failures by cause (only causes that occurred appear). */
+  readonly errors: Partial<Record<ErrorCause, number>>;
+  /** Times a slot waited after a failure before its next attempt. */
+  readonly backoffs: number;
+  /** Requests re-sent once because a reused connection was found closed (DESIGN rule 12). */
+  readonly staleRetries: number;
+  /** Connections (or tunnels) opened, and requests that went on a reused one. */
+  readonly connections: { readonly opened: number; readonly reused: number; readonly reuseRatio: number };
+  /** Open model: requests started after their intended time because every slot was busy. */
+  readonly late: number;
+  /** Open model: requests never started because the in-flight limit was reached. */
+  readonly dropped: number;
+  /** HdrHistogram compressed base64 of `latencyMs` (microseconds). */
+  readonly histogram: string;
+  readonly phaseHistograms: PhaseHistograms;
+}
+
+/** One second of the run (wall-clock stamp, so shards align when merged). */
+export interface SeriesPoint {
+  /** Unix seconds at the start of this second. */
+  readonly t: number;
+  readonly totals: SeriesStats;
+  readonly byKind: Readonly<Record<string, SeriesStats>>;
+}
+
+/** The figures kept for each second. */
+export interface SeriesStats {
+  readonly requests: number;
+  readonly successes: number;
+  readonly failures: number;
+  readonly errors: Partial<Record<ErrorCause, number>>;
+  readonly rps: number;
+  readonly bytesIn: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** Requests in flight at the end of the second. */
+  readonly inFlight: number;
+  /** Latency histogram of this second (compressed base64), so merged series stay exact. */
+  readonly histogram: string;
+}
+
+/** Load model as run. */
+export type LoadSummary =
+  | { readonly model: 'closed'; readonly concurrency: number; readonly achievedRps: number }
+  | {
+      readonly model: 'open';
+      /** Requests per second the schedule asked for (mean over the measured time). */
+      readonly offeredRps: number;
+      readonly achievedRps: number;
+      readonly maxInFlight: number;
+      /** False when the harness could not keep the schedule (late or dropped requests). */
+      readonly scheduleKept: boolean;
+    };
+
+/** The harness's own resources (DESIGN rule 10). */
+export interface HarnessResources {
+  readonly workers: number;
+  readonly rssPeakMiB: number;
+  /** CPU of the whole harness process, percent of one core (200 = both cores of a 2-core machine). */
+  readonly cpuPercent: number;
+  /** CPU time the harness spent per request, microseconds. */
+  readonly cpuUsPerRequest: number;
+  /** Worst worker's event-loop delay p99. */
+  readonly eventLoopDelayP99Ms: number;
+  /** True when the harness, not the proxy, was likely the limit (see warnings). */
+  readonly saturated: boolean;
+}
+
+/** One resource sample of the system under test. */
+export interface SutSample {
+  /** Unix seconds (fractional). */
+  readonly t: number;
+  readonly rssMiB: number;
+  readonly cpuPercent: number;
+  readonly fds: number;
+  readonly threads: number;
+}
+
+/** The proxy under test as a process (DESIGN rule 11). */
+export interface SutResources {
+  /** How the SUT was obtained: the embedded reference proxies, a `--sut` command, or `--sut-pid`. */
+  readonly source: 'embedded' | 'spawned' | 'attached';
+  readonly pid: number;
+  /** The command line (`--sut`), with nothing secret in it redacted only if it looks like a URL password. */
+  readonly command?: string;
+  /** From spawn to the proxy port accepting a connection; absent when attached. */
+  readonly startupMs?: number;
+  readonly rssPeakMiB: number;
+  readonly cpuPercentMean: number;
+  readonly rssMiB: { readonly start: number; readonly peak: number; readonly mean: number; readonly end: number };
+  /** Least-squares slope of RSS over the measured time. */
+  readonly rssSlopeMiBPerMin: number;
+  /** R² of that fit (how straight the growth is). */
+  readonly rssSlopeR2: number;
+  readonly cpuPercent: { readonly mean: number; readonly peak: number };
+  /** CPU time of the SUT tree per 1000 requests, milliseconds. */
+  readonly cpuMsPer1kRequests: number;
+  readonly fdsPeak: number;
+  readonly threadsPeak: number;
+  readonly samples: readonly SutSample[];
+}
+
+/** A finding the reader must see (also printed on the console). */
+export interface ReportWarning {
+  readonly code: WarningCode;
+  readonly message: string;
+}
+
+/** Kinds of warnings. */
+export type WarningCode =
+  | 'harness_saturated'
+  | 'schedule_not_kept'
+  | 'sut_memory_growth'
+  | 'no_connection_reuse'
+  | 'all_failed'
+  | 'partial'
+  | 'sample_too_small';
+
+/** A threshold as evaluated after a run. */
+export interface ThresholdResult {
+  /** As written, e.g. `p95<100ms` or `get-1k.successRate>=0.99`. */
+  readonly expression: string;
+  readonly metric: string;
+  readonly kind?: string;
+  readonly op: '<' | '<=' | '>' | '>=' | '==';
+  /** The limit, in the metric's report unit (ms for latencies). */
+  readonly limit: number;
+  /** The measured value, in the same unit. */
+  readonly value: number;
+  readonly passed: boolean;
+}
+
+/** Proxy-added cost against the direct baseline (`--direct-baseline`). */
+export interface ProxyOverhead {
+  /** Proxy latency minus direct latency, per percentile, ms. */
+  readonly latencyAddedMs: { readonly p50: number; readonly p90: number; readonly p99: number };
+  /** Proxied rps / direct rps. */
+  readonly throughputRatio: number;
+}
+
+/** Run environment. */
+export interface EnvironmentInfo {
+  readonly node: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly osRelease: string;
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly totalMemoryMiB: number;
+}
+
+/** The whole report. */
+export interface Report {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly tool: { readonly name: 'proxybench'; readonly version: string };
+  readonly scenario: string;
+  /** The resolved run configuration, passwords redacted. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly environment: EnvironmentInfo;
+  /** ISO time the measured phase started. */
+  readonly startedAt: string;
+  /** Measured time (warm-up excluded). */
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  /** True when the run was interrupted before it was done. */
+  readonly partial: boolean;
+  /** Shard of a sharded run, e.g. `{ index: 0, count: 4 }`; merged reports list all. */
+  readonly shards?: readonly { readonly index: number; readonly count: number }[];
+  readonly load: LoadSummary;
+  readonly totals: Stats;
+  readonly byKind: Readonly<Record<string, Stats>>;
+  readonly byProtocol: Readonly<Partial<Record<Protocol, Stats>>>;
+  readonly series: readonly SeriesPoint[];
+  readonly harness: HarnessResources;
+  readonly sut: SutResources | null;
+  /** `--direct-baseline`: the same mix straight to the origin, and the proxy's added cost per kind. */
+  readonly directBaseline?: {
+    readonly byKind: Readonly<Record<string, Stats>>;
+    readonly overheadByKind: Readonly<Record<string, ProxyOverhead>>;
+  };
+  readonly thresholds: readonly ThresholdResult[];
+  readonly warnings: readonly ReportWarning[];
+}

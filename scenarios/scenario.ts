@@ -1,0 +1,80 @@
+/**
+ * A scenario is data: what mix of requests to send, through which kind of proxy, with which load
+ * defaults. Built-in scenarios live one per file beside this one; users may load their own (JSON or
+ * an ESM module exporting one as default).
+ */
+
+/** How a request reaches the origin. Each protocol is one transport file in harness/transports/. */
+export type Protocol = 'http-forward' | 'connect' | 'socks5' | 'direct';
+
+/** Every protocol, in report order. */
+export const PROTOCOLS: readonly Protocol[] = ['http-forward', 'connect', 'socks5', 'direct'];
+
+/** What one request asks of the mock origin. */
+export type RequestOperation =
+  /** `GET /bytes/:n`: a deterministic body of `bytes` bytes, verified as it streams. */
+  | { readonly op: 'download'; readonly bytes: number }
+  /** `POST /echo-digest`: uploads `bytes` deterministic bytes; the origin answers their SHA-256. */
+  | { readonly op: 'upload'; readonly bytes: number }
+  /** `GET /delay/:ms`: the origin waits `delayMs` before answering `bytes` deterministic bytes. */
+  | { readonly op: 'delay'; readonly delayMs: number; readonly bytes: number };
+
+/** One entry of a scenario's weighted mix; its `name` is the report's `byKind` key. */
+export interface RequestMixEntry {
+  /** Report key, e.g. `get-1k`. Unique within the scenario. */
+  readonly name: string;
+  /** Relative weight (any positive number; weights are normalised). */
+  readonly weight: number;
+  readonly protocol: Protocol;
+  /** Which mock origin: plain HTTP, or HTTPS (TLS end to end, e.g. through a CONNECT tunnel). */
+  readonly origin: 'http' | 'https';
+  readonly operation: RequestOperation;
+}
+
+/** How connections are used. */
+export type ConnectionPolicy =
+  /** Keep-alive: connections and tunnels are reused (the default). */
+  | 'keep-alive'
+  /** A new connection (and tunnel) for every request: measures setup cost. */
+  | 'new-per-request';
+
+/** A change of load over time: ramp linearly to `target` over `durationMs`. */
+export interface Stage {
+  readonly durationMs: number;
+  /** Target rate (req/s, open model) or concurrency (closed model) at the end of the stage. */
+  readonly target: number;
+}
+
+/** Load and timing defaults a scenario brings; every one can be overridden by a flag. */
+export interface ScenarioDefaults {
+  /** Measured duration, after warm-up. */
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  /** Closed model: requests in flight over all workers. */
+  readonly concurrency: number;
+  /** Open model: requests per second over all workers (absent = closed model). */
+  readonly rate?: number;
+  readonly stages?: readonly Stage[];
+  readonly connectionPolicy?: ConnectionPolicy;
+  /** Absolute thresholds, e.g. `successRate>=0.99` (checked after the run). */
+  readonly thresholds?: readonly string[];
+}
+
+/** A complete scenario. */
+export interface Scenario {
+  readonly name: string;
+  /** One line, shown by `proxybench scenarios`. */
+  readonly description: string;
+  readonly mix: readonly RequestMixEntry[];
+  readonly defaults: ScenarioDefaults;
+}
+
+/** The proxy protocols a scenario needs (`direct` needs none). */
+export function proxyProtocolsNeeded(scenario: Scenario): ReadonlySet<'http' | 'socks5'> {
+  const needed = new Set<'http' | 'socks5'>();
+  for (const entry of scenario.mix) {
+    if (entry.protocol === 'http-forward' || entry.protocol === 'connect') needed.add('http');
+    if (entry.protocol === 'socks5') needed.add('socks5');
+  }
+  return needed;
+}
