@@ -1,0 +1,135 @@
+import type { ErrorCause } from '../harness/transports/error-cause.js';
+import { addEncoded, createHistogram, encodeHistogram, summarize, type Histogram } from './histogram-codec.js';
+import type { Stats } from './schema.js';
+
+/**
+ * The one place a {@link Stats} block is computed from counters and histograms, so a run, a merge of
+ * shards and a re-read report all derive rates and percentiles the same way.
+ */
+
+/** The additive part of a Stats block: everything that merges by summing. */
+export interface StatsCounters {
+  requests: number;
+  successes: number;
+  failures: number;
+  bytesIn: number;
+  bytesOut: number;
+  errors: Partial<Record<ErrorCause, number>>;
+  backoffs: number;
+  staleRetries: number;
+  connectionsOpened: number;
+  connectionsReused: number;
+  late: number;
+  dropped: number;
+}
+
+/** Histogram names (microseconds) kept per request kind. */
+export const HISTOGRAM_NAMES = ['latency', 'serviceTime', 'connect', 'proxyHandshake', 'tls', 'ttfb'] as const;
+/** One histogram name. */
+export type HistogramName = (typeof HISTOGRAM_NAMES)[number];
+
+/** The histograms behind a Stats block. */
+export type StatsHistograms = Record<HistogramName, Histogram>;
+
+/** Zeroed counters. */
+export function emptyCounters(): StatsCounters {
+  return {
+    requests: 0, successes: 0, failures: 0, bytesIn: 0, bytesOut: 0, errors: {},
+    backoffs: 0, staleRetries: 0, connectionsOpened: 0, connectionsReused: 0, late: 0, dropped: 0,
+  };
+}
+
+/** Empty histograms. */
+export function emptyHistograms(): StatsHistograms {
+  return {
+    latency: createHistogram(), serviceTime: createHistogram(), connect: createHistogram(),
+    proxyHandshake: createHistogram(), tls: createHistogram(), ttfb: createHistogram(),
+  };
+}
+
+/** Adds `from` into `into` (mutates `into`). */
+export function addCounters(into: StatsCounters, from: StatsCounters): void {
+  into.requests += from.requests;
+  into.successes += from.successes;
+  into.failures += from.failures;
+  into.bytesIn += from.bytesIn;
+  into.bytesOut += from.bytesOut;
+  into.backoffs += from.backoffs;
+  into.staleRetries += from.staleRetries;
+  into.connectionsOpened += from.connectionsOpened;
+  into.connectionsReused += from.connectionsReused;
+  into.late += from.late;
+  into.dropped += from.dropped;
+  for (const [cause, count] of Object.entries(from.errors) as [ErrorCause, number][]) {
+    into.errors[cause] = (into.errors[cause] ?? 0) + count;
+  }
+}
+
+/** Reads the additive counters back out of a Stats block (for merging reports). */
+export function countersOf(stats: Stats): StatsCounters {
+  return {
+    requests: stats.requests, successes: stats.successes, failures: stats.failures,
+    bytesIn: stats.bytesIn, bytesOut: stats.bytesOut, errors: { ...stats.errors },
+    backoffs: stats.backoffs, staleRetries: stats.staleRetries,
+    connectionsOpened: stats.connections.opened, connectionsReused: stats.connections.reused,
+    late: stats.late, dropped: stats.dropped,
+  };
+}
+
+/** Adds the encoded histograms of a Stats block into `into` (for merging reports). */
+export function addStatsHistograms(into: StatsHistograms, stats: Stats): void {
+  addEncoded(into.latency, stats.histogram);
+  addEncoded(into.serviceTime, stats.phaseHistograms.serviceTime);
+  addEncoded(into.connect, stats.phaseHistograms.connect);
+  addEncoded(into.proxyHandshake, stats.phaseHistograms.proxyHandshake);
+  addEncoded(into.tls, stats.phaseHistograms.tls);
+  addEncoded(into.ttfb, stats.phaseHistograms.ttfb);
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Computes a Stats block. `measuredMs` is the measured time the counters cover. */
+export function buildStats(counters: StatsCounters, histograms: StatsHistograms, measuredMs: number): Stats {
+  const seconds = measuredMs / 1000;
+  const perSecond = (n: number): number => (seconds > 0 ? n / seconds : 0);
+  const requestsOnConnections = counters.connectionsOpened + counters.connectionsReused;
+  return {
+    requests: counters.requests,
+    successes: counters.successes,
+    failures: counters.failures,
+    successRate: counters.requests > 0 ? round(counters.successes / counters.requests, 6) : 0,
+    rps: round(perSecond(counters.requests), 2),
+    bytesIn: counters.bytesIn,
+    bytesOut: counters.bytesOut,
+    throughputMbps: round(perSecond(((counters.bytesIn + counters.bytesOut) * 8) / 1e6), 3),
+    latencyMs: summarize(histograms.latency),
+    serviceTimeMs: summarize(histograms.serviceTime),
+    phasesMs: {
+      connect: summarize(histograms.connect),
+      proxyHandshake: summarize(histograms.proxyHandshake),
+      tls: summarize(histograms.tls),
+      ttfb: summarize(histograms.ttfb),
+    },
+    errors: { ...counters.errors },
+    backoffs: counters.backoffs,
+    staleRetries: counters.staleRetries,
+    connections: {
+      opened: counters.connectionsOpened,
+      reused: counters.connectionsReused,
+      reuseRatio: requestsOnConnections > 0 ? round(counters.connectionsReused / requestsOnConnections, 4) : 0,
+    },
+    late: counters.late,
+    dropped: counters.dropped,
+    histogram: encodeHistogram(histograms.latency),
+    phaseHistograms: {
+      serviceTime: encodeHistogram(histograms.serviceTime),
+      connect: encodeHistogram(histograms.connect),
+      proxyHandshake: encodeHistogram(histograms.proxyHandshake),
+      tls: encodeHistogram(histograms.tls),
+      ttfb: encodeHistogram(histograms.ttfb),
+    },
+  };
+}
