@@ -1,0 +1,83 @@
+import { addEncoded } from '../../reports/histogram-codec.js';
+import { addCounters, emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
+import type { SeriesPoint } from '../../reports/schema.js';
+import type { BatchMessage } from './batch.js';
+import { SeriesBuilder } from './series-builder.js';
+
+/** Running totals for the live progress line. */
+export interface ProgressSnapshot {
+  readonly requests: number;
+  readonly successes: number;
+  readonly failures: number;
+  /** Requests completed in the last complete second. */
+  readonly lastSecondRps: number;
+  /** p99 latency of the last complete second, ms. */
+  readonly lastSecondP99Ms: number;
+}
+
+/** What the aggregator holds at the end of a run, per request kind. */
+export interface AggregatedKind {
+  readonly counters: StatsCounters;
+  readonly histograms: StatsHistograms;
+}
+
+/**
+ * The main thread's side of DESIGN rule 8: merges workers' batches by adding histograms and counters
+ * into per-kind totals and a per-second series. Memory: per kind a fixed set of histograms, plus one
+ * small encoded histogram per second and kind — it grows with seconds, never with requests.
+ */
+export class Aggregator {
+  private readonly totals: { counters: StatsCounters; histograms: StatsHistograms }[];
+  private readonly series: SeriesBuilder;
+
+  constructor(
+    private readonly kindNames: readonly string[],
+    workerCount: number,
+  ) {
+    this.totals = kindNames.map(() => ({ counters: emptyCounters(), histograms: emptyHistograms() }));
+    this.series = new SeriesBuilder(kindNames, workerCount);
+  }
+
+  /** Adds one worker batch. */
+  addBatch(batch: BatchMessage): void {
+    for (const delta of batch.deltas) {
+      const total = this.totals[delta.kindIndex];
+      if (!total) continue;
+      addCounters(total.counters, delta.counters);
+      for (const name of HISTOGRAM_NAMES) {
+        const encoded = delta.histograms[name];
+        if (encoded !== undefined) addEncoded(total.histograms[name], encoded);
+      }
+    }
+    this.series.addBatch(batch);
+  }
+
+  /** A worker has sent its last batch. */
+  workerDone(workerIndex: number): void {
+    this.series.workerDone(workerIndex);
+  }
+
+  /** Totals so far, for progress. */
+  snapshot(): ProgressSnapshot {
+    let requests = 0;
+    let successes = 0;
+    let failures = 0;
+    for (const t of this.totals) {
+      requests += t.counters.requests;
+      successes += t.counters.successes;
+      failures += t.counters.failures;
+    }
+    const last = this.series.lastComplete();
+    return { requests, successes, failures, lastSecondRps: last?.totals.requests ?? 0, lastSecondP99Ms: last?.totals.p99 ?? 0 };
+  }
+
+  /** Per-kind totals (by name). */
+  kinds(): ReadonlyMap<string, AggregatedKind> {
+    return new Map(this.kindNames.map((name, i) => [name, this.totals[i]!]));
+  }
+
+  /** Closes every open second and returns the series, oldest first. */
+  finishSeries(): SeriesPoint[] {
+    return this.series.finish();
+  }
+}

@@ -1,0 +1,54 @@
+import type { StatsCounters, HistogramName } from '../../reports/stats.js';
+
+/**
+ * Messages between worker threads and the main thread. Workers never touch shared state per request
+ * (DESIGN rule 8): they post these batches of encoded histogram deltas and counters instead.
+ */
+
+/** What one request kind accumulated in a worker since its last batch. */
+export interface KindDelta {
+  readonly kindIndex: number;
+  readonly counters: StatsCounters;
+  /** HdrHistogram compressed base64 (µs) of each non-empty histogram. */
+  readonly histograms: Partial<Record<HistogramName, string>>;
+}
+
+/** A worker's batch: the deltas of one wall-clock second (a second is never split across batches' tags). */
+export interface BatchMessage {
+  readonly type: 'batch';
+  readonly workerIndex: number;
+  /** Unix second in which every sample of this batch completed. */
+  readonly second: number;
+  readonly deltas: readonly KindDelta[];
+  /** Requests in flight in this worker when the batch was cut. */
+  readonly inFlight: number;
+}
+
+/** A worker's own health over the measured phase (DESIGN rule 10). */
+export interface WorkerHealth {
+  /** Event-loop delay p99 and max, ms. */
+  readonly eventLoopDelayP99Ms: number;
+  readonly eventLoopDelayMaxMs: number;
+  /** Share of the measured time the worker's event loop was busy, 0..1. */
+  readonly eventLoopUtilization: number;
+}
+
+/** Worker → main. */
+export type WorkerMessage =
+  | { readonly type: 'ready'; readonly workerIndex: number }
+  | BatchMessage
+  | {
+      readonly type: 'done';
+      readonly workerIndex: number;
+      readonly health: WorkerHealth;
+      /** Wall-clock ms when the worker stopped starting measured requests. */
+      readonly measuredEndWallMs: number;
+      readonly warmupRequests: number;
+      readonly interrupted: boolean;
+    }
+  | { readonly type: 'fatal'; readonly workerIndex: number; readonly message: string };
+
+/** Main → worker. */
+export type MainMessage =
+  | { readonly type: 'start'; readonly startAtWallMs: number }
+  | { readonly type: 'stop' };

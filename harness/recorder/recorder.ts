@@ -1,0 +1,126 @@
+import { encodeHistogram } from '../../reports/histogram-codec.js';
+import { emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type HistogramName, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
+import type { RequestOutcome } from '../transports/transport.js';
+import type { KindDelta } from './batch.js';
+
+/** When a batch is cut (DESIGN rule 8; the foundation issue's figures). */
+export const RECORDER_DEFAULTS = {
+  /** Cut a batch at least this often. */
+  batchIntervalMs: 100,
+  /** …or after this many samples, whichever comes first. */
+  batchMaxSamples: 1000,
+} as const;
+
+interface KindState {
+  counters: StatsCounters;
+  readonly histograms: StatsHistograms;
+  touched: boolean;
+}
+
+/**
+ * A worker's recorder: per request kind, HDR histograms (µs) of latency and every phase, and the
+ * additive counters. Memory is fixed by the number of kinds; nothing is kept per request.
+ */
+export class Recorder {
+  private readonly kinds: KindState[];
+  private samplesSinceDrain = 0;
+
+  /**
+   * @param kindCount number of request kinds in the mix
+   * @param serviceTimeIsLatency closed model: latency and service time are the same measurement, so
+   *   the service-time histogram is sent as a copy instead of being recorded twice
+   */
+  constructor(
+    kindCount: number,
+    private readonly serviceTimeIsLatency: boolean,
+  ) {
+    this.kinds = Array.from({ length: kindCount }, () => ({ counters: emptyCounters(), histograms: emptyHistograms(), touched: false }));
+  }
+
+  /** Samples recorded since the last {@link drain}. */
+  get pendingSamples(): number {
+    return this.samplesSinceDrain;
+  }
+
+  /**
+   * Records one measured request. `latencyUs` runs from the intended start (open model), which
+   * equals the service time under the closed model.
+   */
+  record(kindIndex: number, outcome: RequestOutcome, latencyUs: number): void {
+    const kind = this.kind(kindIndex);
+    const c = kind.counters;
+    c.requests++;
+    c.bytesIn += outcome.bytesIn;
+    c.bytesOut += outcome.bytesOut;
+    if (outcome.staleRetried) c.staleRetries++;
+    if (outcome.connection === 'new') {
+      c.connectionsOpened++;
+      const h = kind.histograms;
+      if (outcome.connectUs >= 0) h.connect.recordValue(toUs(outcome.connectUs));
+      if (outcome.proxyHandshakeUs >= 0) h.proxyHandshake.recordValue(toUs(outcome.proxyHandshakeUs));
+      if (outcome.tlsUs >= 0) h.tls.recordValue(toUs(outcome.tlsUs));
+    } else if (outcome.connection === 'reused') {
+      c.connectionsReused++;
+    }
+    if (outcome.ok) {
+      c.successes++;
+      kind.histograms.latency.recordValue(toUs(latencyUs));
+      if (!this.serviceTimeIsLatency) kind.histograms.serviceTime.recordValue(toUs(outcome.totalUs));
+      if (outcome.ttfbUs >= 0) kind.histograms.ttfb.recordValue(toUs(outcome.ttfbUs));
+    } else {
+      c.failures++;
+      const cause = outcome.cause ?? 'other';
+      c.errors[cause] = (c.errors[cause] ?? 0) + 1;
+    }
+    this.samplesSinceDrain++;
+  }
+
+  /** Counts a backoff taken after a failure of `kindIndex`. */
+  countBackoff(kindIndex: number): void {
+    this.kind(kindIndex).counters.backoffs++;
+  }
+
+  /** Counts an open-model request started late. */
+  countLate(kindIndex: number): void {
+    this.kind(kindIndex).counters.late++;
+  }
+
+  /** Counts an open-model request dropped at the in-flight limit. */
+  countDropped(kindIndex: number): void {
+    this.kind(kindIndex).counters.dropped++;
+  }
+
+  /** Encodes what was recorded since the last drain, resets, and returns the non-empty deltas. */
+  drain(): KindDelta[] {
+    const deltas: KindDelta[] = [];
+    this.kinds.forEach((kind, kindIndex) => {
+      if (!kind.touched) return;
+      const histograms: Partial<Record<HistogramName, string>> = {};
+      for (const name of HISTOGRAM_NAMES) {
+        const h = kind.histograms[name];
+        if (h.totalCount > 0) {
+          histograms[name] = encodeHistogram(h);
+          h.reset();
+        }
+      }
+      if (this.serviceTimeIsLatency && histograms.latency !== undefined) histograms.serviceTime = histograms.latency;
+      deltas.push({ kindIndex, counters: kind.counters, histograms });
+      kind.counters = emptyCounters();
+      kind.touched = false;
+    });
+    this.samplesSinceDrain = 0;
+    return deltas;
+  }
+
+  private kind(kindIndex: number): KindState {
+    const kind = this.kinds[kindIndex];
+    if (!kind) throw new RangeError(`no request kind ${kindIndex}`);
+    kind.touched = true;
+    return kind;
+  }
+}
+
+/** HDR histograms take integers; a sub-microsecond duration still counts as 1 µs. */
+function toUs(us: number): number {
+  return Math.max(1, Math.round(us));
+}

@@ -1,0 +1,119 @@
+import { bodySha256Hex } from '../../mock-targets/origins/deterministic-body.js';
+import { delayPath, downloadPath, ECHO_DIGEST_PATH } from '../../mock-targets/origins/origin-paths.js';
+import type { Protocol, RequestMixEntry, Stage } from '../../scenarios/scenario.js';
+import type { ProxyEndpoint } from '../config/proxy-url.js';
+import { RECORDER_DEFAULTS } from '../recorder/recorder.js';
+import type { OriginAddress, PreparedRequest, TransportOptions } from '../transports/transport.js';
+import type { RunConfig } from './run-config.js';
+import { splitEvenly, type WorkerKind, type WorkerLoad, type WorkerPlan } from './worker-plan.js';
+
+/** Where the run's traffic goes. */
+export interface RunEndpoints {
+  readonly origins: { readonly http?: OriginAddress; readonly https?: OriginAddress };
+  readonly originCaPem?: string;
+  readonly httpProxy?: ProxyEndpoint;
+  readonly socksProxy?: ProxyEndpoint;
+}
+
+/**
+ * Splits the run into per-worker plans: each worker gets an even share of the concurrency or rate
+ * (and of `--requests`), and the same mix. `protocolOverride` runs the mix with another protocol
+ * (the direct baseline). A shard first takes its 1/count of the load.
+ */
+export function planWorkers(config: RunConfig, endpoints: RunEndpoints, protocolOverride?: Protocol): WorkerPlan[] {
+  const mix = config.scenario.mix.map((entry) => (protocolOverride ? { ...entry, protocol: protocolOverride } : entry));
+  const shardCount = config.shard?.count ?? 1;
+  const shardIndex = config.shard?.index ?? 0;
+  const loads = splitLoad(config, shardIndex, shardCount);
+  const requestShares = config.requests !== undefined
+    ? splitEvenly(splitEvenly(config.requests, shardCount)[shardIndex]!, loads.length)
+    : undefined;
+  const transports: TransportOptions[] = [];
+  const kinds: WorkerKind[] = mix.map((entry, kindIndex) => {
+    const options = transportOptions(config, endpoints, entry);
+    let transportIndex = transports.findIndex((t) => t.protocol === options.protocol && t.origin === options.origin);
+    if (transportIndex < 0) transportIndex = transports.push(options) - 1;
+    return { name: entry.name, weight: entry.weight, transportIndex, request: prepareRequest(entry, endpoints, seedFor(config.seed, kindIndex)) };
+  });
+  return loads.map((load, workerIndex) => {
+    const connectionBound = load.model === 'closed' ? Math.max(load.concurrency, ...(load.stages ?? []).map((s) => s.target)) : load.maxInFlight;
+    return {
+      workerIndex,
+      kinds,
+      transports: transports.map((t) => ({ ...t, maxConnections: Math.max(1, Math.ceil(connectionBound)) })),
+      load,
+      warmupMs: config.warmupMs,
+      durationMs: config.durationMs,
+      ...(requestShares ? { maxRequests: requestShares[workerIndex]! } : {}),
+      backoff: config.backoff,
+      seed: (config.seed * 7919 + shardIndex * 104_729 + workerIndex * 31) >>> 0,
+      batchIntervalMs: RECORDER_DEFAULTS.batchIntervalMs,
+      batchMaxSamples: RECORDER_DEFAULTS.batchMaxSamples,
+    };
+  });
+}
+
+/** Seeds differ per kind, so a body served for one kind never verifies as another's. */
+function seedFor(runSeed: number, kindIndex: number): number {
+  return (runSeed * 1000 + kindIndex) >>> 0;
+}
+
+function splitLoad(config: RunConfig, shardIndex: number, shardCount: number): WorkerLoad[] {
+  const load = config.load;
+  if (load.model === 'closed') {
+    const shardOf = (n: number): number => splitEvenly(Math.round(n), shardCount)[shardIndex]!;
+    const shardConcurrency = shardOf(load.concurrency);
+    const shardPeak = Math.max(shardConcurrency, ...(load.stages ?? []).map((s) => shardOf(s.target)));
+    // Never more workers than the concurrency can keep busy.
+    const workers = Math.max(1, Math.min(config.workers, shardPeak));
+    return splitEvenly(shardConcurrency, workers).map((concurrency, i) => {
+      const stages = load.stages?.map((s) => ({ durationMs: s.durationMs, target: splitEvenly(shardOf(s.target), workers)[i]! }));
+      return { model: 'closed', concurrency, ...(stages ? { stages } : {}) };
+    });
+  }
+  const share = 1 / (config.workers * shardCount);
+  return Array.from({ length: config.workers }, () => {
+    const stages = load.stages?.map((s): Stage => ({ durationMs: s.durationMs, target: s.target * share }));
+    return {
+      model: 'open',
+      rate: load.rate * share,
+      maxInFlight: Math.max(1, Math.floor(load.maxInFlight * share)),
+      ...(stages ? { stages } : {}),
+    };
+  });
+}
+
+function transportOptions(config: RunConfig, endpoints: RunEndpoints, entry: RequestMixEntry): TransportOptions {
+  const origin = entry.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
+  if (!origin) throw new Error(`no ${entry.origin} origin was started for '${entry.name}'`);
+  const proxy = entry.protocol === 'socks5' ? endpoints.socksProxy : entry.protocol === 'direct' ? undefined : endpoints.httpProxy;
+  return {
+    protocol: entry.protocol,
+    ...(proxy ? { proxy } : {}),
+    origin,
+    maxConnections: 1,
+    connectionPolicy: config.connectionPolicy,
+    timeouts: config.timeouts,
+    ...(endpoints.originCaPem ? { originCaPem: endpoints.originCaPem } : {}),
+  };
+}
+
+function prepareRequest(entry: RequestMixEntry, endpoints: RunEndpoints, seed: number): PreparedRequest {
+  const origin = entry.origin === 'https' ? endpoints.origins.https! : endpoints.origins.http!;
+  const op = entry.operation;
+  switch (op.op) {
+    case 'download':
+      return { kind: entry.name, method: 'GET', origin, path: downloadPath(op.bytes, seed), expect: { kind: 'deterministic', bytes: op.bytes, seed } };
+    case 'delay':
+      return { kind: entry.name, method: 'GET', origin, path: delayPath(op.delayMs, op.bytes, seed), expect: { kind: 'deterministic', bytes: op.bytes, seed } };
+    case 'upload':
+      return {
+        kind: entry.name,
+        method: 'POST',
+        origin,
+        path: ECHO_DIGEST_PATH,
+        upload: { bytes: op.bytes, seed },
+        expect: { kind: 'upload-digest', bytes: op.bytes, sha256Hex: bodySha256Hex(seed, op.bytes) },
+      };
+  }
+}

@@ -1,0 +1,161 @@
+import { availableParallelism } from 'node:os';
+import { loadScenario } from '../../scenarios/load-scenario.js';
+import { proxyProtocolsNeeded, type ConnectionPolicy, type Scenario, type Stage } from '../../scenarios/scenario.js';
+import { formatProxyEndpoint, parseProxyUrl, type ProxyEndpoint } from '../config/proxy-url.js';
+import { UsageError } from '../errors.js';
+import { BACKOFF_DEFAULTS, type BackoffOptions } from '../load/backoff.js';
+import { stagesDurationMs } from '../load/stages.js';
+import type { PhaseTimeouts } from '../transports/transport.js';
+import type { RunOptions, SutOptions } from './run-options.js';
+
+/** proxybench's own defaults, where neither a flag nor the scenario says otherwise. */
+export const RUN_DEFAULTS = {
+  /** Worker threads: half the cores, at least 1 (the other half is for the proxy under test). */
+  workers: Math.max(1, Math.floor(availableParallelism() / 2)),
+  timeoutMs: 10_000,
+  /** Phase timeouts; each is capped by the whole-request timeout. */
+  connectTimeoutMs: 3_000,
+  handshakeTimeoutMs: 3_000,
+  ttfbTimeoutMs: 10_000,
+  idleTimeoutMs: 10_000,
+  /** Open model: most requests in flight over all workers, so a dead proxy cannot exhaust the harness. */
+  maxInFlight: 10_000,
+  sutSampleIntervalMs: 250,
+  seed: 1,
+} as const;
+
+/** The run as it will be carried out: every value decided and validated. */
+export interface RunConfig {
+  readonly scenario: Scenario;
+  readonly httpProxy?: ProxyEndpoint;
+  readonly socksProxy?: ProxyEndpoint;
+  /** True when the run starts its own reference proxies. */
+  readonly embeddedProxies: boolean;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly requests?: number;
+  readonly load:
+    | { readonly model: 'closed'; readonly concurrency: number; readonly stages?: readonly Stage[] }
+    | { readonly model: 'open'; readonly rate: number; readonly stages?: readonly Stage[]; readonly maxInFlight: number };
+  readonly workers: number;
+  readonly timeouts: PhaseTimeouts;
+  readonly backoff: BackoffOptions;
+  readonly connectionPolicy: ConnectionPolicy;
+  readonly seed: number;
+  readonly sut?: SutOptions;
+  readonly sutSampleIntervalMs: number;
+  readonly directBaseline: boolean;
+  readonly thresholds: readonly string[];
+  readonly shard?: { readonly index: number; readonly count: number };
+  readonly startAtMs?: number;
+}
+
+/** Resolves and validates options into a config. Throws UsageError naming the field. */
+export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> {
+  const scenario = typeof options.scenario === 'string' ? await loadScenario(options.scenario) : options.scenario;
+  const d = scenario.defaults;
+  const { httpProxy, socksProxy } = assignProxies(scenario, options.proxies ?? []);
+  const embeddedProxies = (options.proxies ?? []).length === 0 && proxyProtocolsNeeded(scenario).size > 0;
+  if (options.sut && embeddedProxies) {
+    throw new UsageError(options.sut.kind === 'spawn' ? '--sut' : '--sut-pid', 'needs --proxy too, to say where the proxy under test listens (e.g. --proxy http://127.0.0.1:3128)');
+  }
+  const stages = options.stages ?? d.stages;
+  const rate = options.rate ?? (options.concurrency === undefined ? d.rate : undefined);
+  const load: RunConfig['load'] = rate !== undefined
+    ? { model: 'open', rate: positive('--rate', rate), maxInFlight: wholePositive('--max-in-flight', options.maxInFlight ?? RUN_DEFAULTS.maxInFlight), ...(stages ? { stages } : {}) }
+    : { model: 'closed', concurrency: wholePositive('--concurrency', options.concurrency ?? d.concurrency), ...(stages ? { stages } : {}) };
+  const explicitDuration = options.durationMs ?? (stages && stages.length > 0 ? stagesDurationMs(stages) : undefined);
+  // A count-bounded run with no duration given runs until the count is done (capped at an hour).
+  const durationMs = explicitDuration ?? (options.requests !== undefined ? 3_600_000 : d.durationMs);
+  const timeoutMs = positive('--timeout', options.timeoutMs ?? RUN_DEFAULTS.timeoutMs);
+  const t = options.timeouts ?? {};
+  const cap = (v: number): number => Math.min(v, timeoutMs);
+  const config: RunConfig = {
+    scenario,
+    ...(httpProxy ? { httpProxy } : {}),
+    ...(socksProxy ? { socksProxy } : {}),
+    embeddedProxies,
+    durationMs: positive('--duration', durationMs),
+    warmupMs: nonNegative('--warmup', options.warmupMs ?? d.warmupMs),
+    ...(options.requests !== undefined ? { requests: wholePositive('--requests', options.requests) } : {}),
+    load,
+    workers: wholePositive('--workers', options.workers ?? RUN_DEFAULTS.workers),
+    timeouts: {
+      connectMs: positive('--connect-timeout', t.connectMs ?? cap(RUN_DEFAULTS.connectTimeoutMs)),
+      handshakeMs: positive('--handshake-timeout', t.handshakeMs ?? cap(RUN_DEFAULTS.handshakeTimeoutMs)),
+      ttfbMs: positive('--ttfb-timeout', t.ttfbMs ?? cap(RUN_DEFAULTS.ttfbTimeoutMs)),
+      idleMs: positive('--idle-timeout', t.idleMs ?? cap(RUN_DEFAULTS.idleTimeoutMs)),
+      totalMs: positive('--timeout', t.totalMs ?? timeoutMs),
+    },
+    backoff: { ...BACKOFF_DEFAULTS, ...options.backoff },
+    connectionPolicy: options.connectionPolicy ?? d.connectionPolicy ?? 'keep-alive',
+    seed: options.seed ?? RUN_DEFAULTS.seed,
+    ...(options.sut ? { sut: options.sut } : {}),
+    sutSampleIntervalMs: positive('--sut-sample-interval', options.sutSampleIntervalMs ?? RUN_DEFAULTS.sutSampleIntervalMs),
+    directBaseline: options.directBaseline ?? false,
+    thresholds: [...(d.thresholds ?? []), ...(options.thresholds ?? [])],
+    ...(options.shard ? { shard: validShard(options.shard) } : {}),
+    ...(options.startAtMs !== undefined ? { startAtMs: options.startAtMs } : {}),
+  };
+  validateBackoff(config.backoff);
+  return config;
+}
+
+/** Picks the HTTP and SOCKS5 proxies from the given URLs, and says which protocol is missing. */
+function assignProxies(scenario: Scenario, urls: readonly string[]): { httpProxy?: ProxyEndpoint; socksProxy?: ProxyEndpoint } {
+  const endpoints = urls.map((url) => parseProxyUrl('--proxy', url));
+  const httpProxy = endpoints.find((e) => e.kind === 'http');
+  const socksProxy = endpoints.find((e) => e.kind === 'socks5');
+  if (endpoints.length > 0) {
+    const needed = proxyProtocolsNeeded(scenario);
+    const given = endpoints.map(formatProxyEndpoint).join(', ');
+    if (needed.has('http') && !httpProxy) {
+      throw new UsageError('--proxy', `scenario '${scenario.name}' needs an http:// proxy (forward/CONNECT) but was given only ${given}; add --proxy http://host:port, or give no --proxy to use the embedded proxies`);
+    }
+    if (needed.has('socks5') && !socksProxy) {
+      throw new UsageError('--proxy', `scenario '${scenario.name}' needs a socks5:// proxy but was given only ${given}; add --proxy socks5://host:port, or give no --proxy to use the embedded proxies`);
+    }
+  }
+  return { ...(httpProxy ? { httpProxy } : {}), ...(socksProxy ? { socksProxy } : {}) };
+}
+
+function positive(field: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(field, `expects a value > 0 (got ${value})`);
+  return value;
+}
+
+function nonNegative(field: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new UsageError(field, `expects a value ≥ 0 (got ${value})`);
+  return value;
+}
+
+function wholePositive(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(field, `expects a whole number ≥ 1 (got ${value})`);
+  return value;
+}
+
+function validShard(shard: { index: number; count: number }): { index: number; count: number } {
+  if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new UsageError('--shard', `expects INDEX/COUNT with 0 ≤ INDEX < COUNT, e.g. 0/4 (got ${shard.index}/${shard.count})`);
+  }
+  return { index: shard.index, count: shard.count };
+}
+
+function validateBackoff(b: BackoffOptions): void {
+  if (!(b.initialMs >= 0)) throw new UsageError('--backoff-initial', `expects a duration ≥ 0 (got ${b.initialMs})`);
+  if (!(b.factor >= 1)) throw new UsageError('--backoff-factor', `expects a number ≥ 1 (got ${b.factor})`);
+  if (!(b.maxMs >= b.initialMs)) throw new UsageError('--backoff-max', `expects a duration ≥ --backoff-initial (got ${b.maxMs})`);
+  if (!(b.jitter >= 0 && b.jitter <= 1)) throw new UsageError('--backoff-jitter', `expects a fraction from 0 to 1 (got ${b.jitter})`);
+}
+
+/** The config as the report shows it: passwords redacted, proxies as URLs. */
+export function describeConfig(config: RunConfig): Record<string, unknown> {
+  const { scenario, httpProxy, socksProxy, sut, ...rest } = config;
+  return {
+    ...rest,
+    scenario: scenario.name,
+    mix: scenario.mix,
+    proxies: [httpProxy, socksProxy].filter((p): p is ProxyEndpoint => p !== undefined).map(formatProxyEndpoint),
+    ...(sut ? { sut: sut.kind === 'spawn' ? { kind: 'spawn', command: sut.command, cwd: sut.cwd, env: Object.keys(sut.env ?? {}) } : sut } : {}),
+  };
+}

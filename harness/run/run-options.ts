@@ -1,0 +1,75 @@
+import type { ConnectionPolicy, Scenario, Stage } from '../../scenarios/scenario.js';
+import type { BackoffOptions } from '../load/backoff.js';
+import type { PhaseTimeouts } from '../transports/transport.js';
+
+/** Progress of a running run, for a live display. */
+export interface RunProgress {
+  readonly phase: 'warmup' | 'measure' | 'baseline';
+  /** Seconds since the load started, and the planned total (warm-up + measured). */
+  readonly elapsedMs: number;
+  readonly plannedMs: number;
+  readonly requests: number;
+  readonly successes: number;
+  readonly failures: number;
+  readonly lastSecondRps: number;
+  readonly lastSecondP99Ms: number;
+}
+
+/** How to start or attach the proxy under test. */
+export type SutOptions =
+  | {
+      readonly kind: 'spawn';
+      /** The proxy's command line, split into argv without a shell. */
+      readonly command: string;
+      readonly cwd?: string;
+      readonly env?: Readonly<Record<string, string>>;
+      readonly readyTimeoutMs?: number;
+      readonly stopGraceMs?: number;
+    }
+  | { readonly kind: 'attach'; readonly pid: number };
+
+/**
+ * Options of {@link run} — the typed twin of `proxybench run`'s flags. Anything left out takes the
+ * scenario's default, then proxybench's (see DEFAULTS in run-config.ts).
+ */
+export interface RunOptions {
+  /** A built-in scenario's name, a path to a scenario file, or a scenario object. */
+  readonly scenario: string | Scenario;
+  /** curl-style proxy URLs (`http://user:pass@host:port`, `socks5://…`, `socks5h://…`). None: the embedded reference proxies. */
+  readonly proxies?: readonly string[];
+  readonly durationMs?: number;
+  readonly warmupMs?: number;
+  /** Measured requests to make (over all workers); the run ends when they are done. */
+  readonly requests?: number;
+  /** Closed model: requests in flight over all workers. */
+  readonly concurrency?: number;
+  /** Open model: requests per second over all workers. */
+  readonly rate?: number;
+  readonly stages?: readonly Stage[];
+  /** Open model: most requests in flight over all workers. */
+  readonly maxInFlight?: number;
+  readonly workers?: number;
+  /** Whole-request timeout; phase timeouts not given default from it. */
+  readonly timeoutMs?: number;
+  readonly timeouts?: Partial<PhaseTimeouts>;
+  readonly backoff?: Partial<BackoffOptions>;
+  readonly connectionPolicy?: ConnectionPolicy;
+  /** Seed of the deterministic bodies and of the request mix. */
+  readonly seed?: number;
+  readonly sut?: SutOptions;
+  readonly sutSampleIntervalMs?: number;
+  /** Also run the same mix straight to the origin, and report the proxy's added latency. */
+  readonly directBaseline?: boolean;
+  /** Absolute thresholds (`p95<100ms`), added to the scenario's. */
+  readonly thresholds?: readonly string[];
+  /** Shard of a distributed run: this process takes 1/count of the load. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Epoch ms at which every shard starts the load. */
+  readonly startAtMs?: number;
+  /** Where to write the JSON report (atomically); not written when absent. */
+  readonly out?: string;
+  /** Abort to stop early: the report is then marked partial. */
+  readonly signal?: AbortSignal;
+  /** Called about once a second while the run goes. */
+  readonly onProgress?: (progress: RunProgress) => void;
+}

@@ -1,0 +1,76 @@
+import type { HarnessResources, LoadSummary, ReportWarning, Stats } from '../../reports/schema.js';
+import type { WorkerHealth } from '../recorder/batch.js';
+import type { HarnessUsage } from './harness-monitor.js';
+
+/** When the harness calls itself the bottleneck, and other warning limits. */
+export const WARNING_LIMITS = {
+  /** Mean worker event-loop utilisation at or above this: the workers had no idle time left. */
+  eventLoopUtilization: 0.9,
+  /** Worst worker event-loop delay p99 at or above this, ms: timers and sockets waited on the harness. */
+  eventLoopDelayP99Ms: 50,
+  /** Whole machine busy share at or above this: the harness and the proxy competed for cores. */
+  machineBusy: 0.95,
+  /** Requests needed before "no connection was reused" is worth saying. */
+  minRequestsForReuseWarning: 100,
+} as const;
+
+/** The harness's resources and whether it, not the proxy, was the limit. */
+export function harnessResources(usage: HarnessUsage, health: readonly WorkerHealth[], requests: number, load: LoadSummary): HarnessResources {
+  const elu = health.length > 0 ? health.reduce((sum, h) => sum + h.eventLoopUtilization, 0) / health.length : 0;
+  const delayP99 = Math.max(0, ...health.map((h) => h.eventLoopDelayP99Ms));
+  const scheduleMissed = load.model === 'open' && !load.scheduleKept;
+  return {
+    workers: health.length,
+    rssPeakMiB: usage.rssPeakMiB,
+    cpuPercent: usage.cpuPercent,
+    cpuUsPerRequest: requests > 0 ? Math.round((usage.cpuUs / requests) * 10) / 10 : 0,
+    eventLoopDelayP99Ms: Math.round(delayP99 * 100) / 100,
+    saturated: elu >= WARNING_LIMITS.eventLoopUtilization || delayP99 >= WARNING_LIMITS.eventLoopDelayP99Ms || scheduleMissed,
+  };
+}
+
+/** Inputs of {@link runWarnings}. */
+export interface WarningInputs {
+  readonly totals: Stats;
+  readonly load: LoadSummary;
+  readonly harness: HarnessResources;
+  readonly health: readonly WorkerHealth[];
+  readonly machineBusy?: number;
+  readonly keepAlive: boolean;
+  readonly partial: boolean;
+  readonly sutLeak?: string;
+}
+
+/** The findings a reader must see, in plain words. */
+export function runWarnings(inputs: WarningInputs): ReportWarning[] {
+  const warnings: ReportWarning[] = [];
+  const { totals, load, harness } = inputs;
+  if (inputs.partial) warnings.push({ code: 'partial', message: 'The run was interrupted: figures cover only the time it ran.' });
+  if (totals.requests > 0 && totals.successes === 0) {
+    const [cause, count] = Object.entries(totals.errors).sort((a, b) => b[1] - a[1])[0] ?? ['other', 0];
+    warnings.push({ code: 'all_failed', message: `Every request failed; the top cause was ${cause} (${count} of ${totals.requests}).` });
+  }
+  if (harness.saturated) {
+    const elu = inputs.health.reduce((sum, h) => sum + h.eventLoopUtilization, 0) / Math.max(1, inputs.health.length);
+    const reasons = [
+      elu >= WARNING_LIMITS.eventLoopUtilization ? `its workers were busy ${(elu * 100).toFixed(0)}% of the time` : '',
+      harness.eventLoopDelayP99Ms >= WARNING_LIMITS.eventLoopDelayP99Ms ? `event-loop delay p99 was ${harness.eventLoopDelayP99Ms} ms` : '',
+      load.model === 'open' && !load.scheduleKept ? `it could not keep the schedule (offered ${load.offeredRps} req/s, achieved ${load.achievedRps}, ${totals.late} late, ${totals.dropped} dropped)` : '',
+    ].filter(Boolean);
+    const machine = inputs.machineBusy !== undefined && inputs.machineBusy >= WARNING_LIMITS.machineBusy
+      ? ` The machine's CPUs were ${(inputs.machineBusy * 100).toFixed(0)}% busy: the harness and the proxy competed for cores.`
+      : '';
+    warnings.push({
+      code: 'harness_saturated',
+      message: `The harness, not the proxy, was likely the limit: ${reasons.join('; ')}.${machine} Use more workers, a lower load, or a second machine (--shard).`,
+    });
+  }
+  if (load.model === 'open' && !load.scheduleKept) {
+    warnings.push({ code: 'schedule_not_kept', message: `The open-model schedule was not kept: offered ${load.offeredRps} req/s, achieved ${load.achievedRps} (${totals.late} late, ${totals.dropped} dropped). Latency is still measured from the intended start.` });
+  }
+  if (inputs.keepAlive && totals.requests >= WARNING_LIMITS.minRequestsForReuseWarning && totals.connections.reused === 0) {
+    warnings.push({ code: 'no_connection_reuse', message: `No connection was reused: the proxy closed every connection after one response (${totals.connections.opened} opened). Clients pay a new connection per request through it.` });
+  }
+  if (inputs.sutLeak) warnings.push({ code: 'sut_memory_growth', message: inputs.sutLeak });
+  return warnings;
+}

@@ -1,0 +1,183 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { systemClock, type Clock } from '../clock.js';
+import { runClosedLoop, runOpenLoop, type ExecutorHooks, type FireResult } from '../load/executor.js';
+import { constantPacer, stagedPacer } from '../load/pacer.js';
+import { Recorder } from '../recorder/recorder.js';
+import type { BatchMessage, WorkerHealth, WorkerMessage } from '../recorder/batch.js';
+import { createTransport } from '../transports/create-transport.js';
+import type { Transport } from '../transports/transport.js';
+import { WeightedChoice } from './weighted-choice.js';
+import type { WorkerPlan } from './worker-plan.js';
+
+/** Wall-clock ms with sub-ms resolution, comparable across threads. */
+function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * One worker's run: drives its share of the load through the transports, records measured
+ * requests, and posts batches (on a 100 ms timer, after N samples, and whenever the wall-clock
+ * second changes, so each batch belongs to exactly one second of the series).
+ */
+export class WorkerRun {
+  private readonly recorder: Recorder;
+  private readonly choice: WeightedChoice;
+  private readonly transports: Transport[];
+  private readonly stop = new AbortController();
+  private readonly clock: Clock = systemClock;
+  private inFlight = 0;
+  private measuredStarted = 0;
+  private warmupRequests = 0;
+  private currentSecond = 0;
+  private lastPostedSecond = 0;
+  private lastFailedKind = 0;
+  private pendingKind = -1;
+  private measureStartMs = Infinity;
+  private stoppedStartingAtMs: number | undefined;
+
+  constructor(
+    private readonly plan: WorkerPlan,
+    private readonly post: (message: WorkerMessage) => void,
+  ) {
+    this.recorder = new Recorder(plan.kinds.length, plan.load.model === 'closed');
+    this.choice = new WeightedChoice(plan.kinds.map((k) => k.weight), plan.seed);
+    this.transports = plan.transports.map((options) => createTransport(options));
+  }
+
+  /** Asks the worker to stop starting requests (Ctrl-C); in-flight requests finish. */
+  requestStop(): void {
+    this.stop.abort();
+  }
+
+  /** Runs from `startAtWallMs` until the plan's bounds; resolves once everything is flushed. */
+  async run(startAtWallMs: number): Promise<void> {
+    const startMs = this.clock.now() + (startAtWallMs - wallNow());
+    this.measureStartMs = startMs + this.plan.warmupMs;
+    const endAtMs = this.measureStartMs + this.plan.durationMs;
+    this.stop.signal.addEventListener('abort', () => (this.stoppedStartingAtMs = this.clock.now()), { once: true });
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    let eluStart = performance.eventLoopUtilization();
+    const measureTimer = setTimeout(() => {
+      delay.enable();
+      eluStart = performance.eventLoopUtilization();
+    }, Math.max(0, this.measureStartMs - this.clock.now()));
+    this.currentSecond = Math.floor(wallNow() / 1000);
+    const flushTimer = setInterval(() => this.tick(), this.plan.batchIntervalMs);
+    let measuredEndWallMs = 0;
+    try {
+      await this.clock.sleep(startMs - this.clock.now());
+      const hooks = this.hooks();
+      const bounds = { endAtMs, signal: this.stop.signal };
+      const common = { clock: this.clock, backoff: this.plan.backoff, random: () => this.choice.random(), hooks, bounds, startMs };
+      const load = this.plan.load;
+      if (load.model === 'closed') {
+        await runClosedLoop({ ...common, concurrency: load.concurrency, stages: load.stages });
+      } else {
+        const pacer = load.stages && load.stages.length > 0 ? stagedPacer(load.rate, load.stages) : constantPacer(load.rate);
+        await runOpenLoop({ ...common, pacer, maxInFlight: load.maxInFlight });
+      }
+      // The measured time ends when the worker stopped starting requests: at the planned end, or
+      // earlier when stopped (Ctrl-C, or its share of --requests was started).
+      const stoppedAtMs = Math.min(endAtMs, this.stoppedStartingAtMs ?? endAtMs);
+      measuredEndWallMs = wallNow() - (this.clock.now() - stoppedAtMs);
+    } finally {
+      clearTimeout(measureTimer);
+      clearInterval(flushTimer);
+      delay.disable();
+      this.flush();
+      await Promise.all(this.transports.map((t) => t.close()));
+    }
+    const health: WorkerHealth = {
+      eventLoopDelayP99Ms: delay.count > 0 ? delay.percentile(99) / 1e6 : 0,
+      eventLoopDelayMaxMs: delay.count > 0 ? delay.max / 1e6 : 0,
+      eventLoopUtilization: performance.eventLoopUtilization(eluStart).utilization,
+    };
+    this.post({
+      type: 'done',
+      workerIndex: this.plan.workerIndex,
+      health,
+      measuredEndWallMs,
+      warmupRequests: this.warmupRequests,
+      interrupted: this.stop.signal.aborted && this.plan.maxRequests === undefined,
+    });
+  }
+
+  private hooks(): ExecutorHooks {
+    return {
+      fire: (intendedStartMs) => this.fire(intendedStartMs),
+      onBackoff: () => {
+        if (this.clock.now() >= this.measureStartMs) this.recorder.countBackoff(this.lastFailedKind);
+      },
+      onLate: (intendedStartMs) => {
+        if (intendedStartMs < this.measureStartMs) return;
+        // Attribute to the kind this late request will be, so counts per kind stay consistent.
+        this.pendingKind = this.choice.next();
+        this.recorder.countLate(this.pendingKind);
+      },
+      onDropped: (intendedStartMs) => {
+        if (intendedStartMs >= this.measureStartMs) this.recorder.countDropped(this.choice.next());
+      },
+    };
+  }
+
+  private async fire(intendedStartMs: number): Promise<FireResult> {
+    const kindIndex = this.pendingKind >= 0 ? this.pendingKind : this.choice.next();
+    this.pendingKind = -1;
+    const kind = this.plan.kinds[kindIndex]!;
+    const measured = intendedStartMs >= this.measureStartMs;
+    if (measured && this.plan.maxRequests !== undefined && ++this.measuredStarted >= this.plan.maxRequests) {
+      // The last measured request of this worker's share: nothing new starts after it.
+      this.stop.abort();
+    }
+    this.inFlight++;
+    const sentAtMs = this.clock.now();
+    const outcome = await this.transports[kind.transportIndex]!.execute(kind.request);
+    this.inFlight--;
+    if (!outcome.ok) this.lastFailedKind = kindIndex;
+    if (!measured) {
+      this.warmupRequests++;
+      return outcome;
+    }
+    this.rollSecond();
+    // Coordinated omission: latency counts from when the request was due, not when it was sent.
+    this.recorder.record(kindIndex, outcome, outcome.totalUs + (sentAtMs - intendedStartMs) * 1000);
+    if (this.recorder.pendingSamples >= this.plan.batchMaxSamples) this.flush();
+    return outcome;
+  }
+
+  /** Cuts a batch when the wall-clock second changed since the pending samples were recorded. */
+  private rollSecond(): void {
+    const second = Math.floor(wallNow() / 1000);
+    if (second !== this.currentSecond) {
+      this.flush();
+      this.currentSecond = second;
+    }
+  }
+
+  /**
+   * The batch timer: cuts what is pending, and posts an empty batch once per second when there was
+   * nothing to send, so the main thread knows this worker has moved past earlier seconds.
+   */
+  private tick(): void {
+    this.rollSecond();
+    this.flush();
+    if (this.lastPostedSecond < this.currentSecond && this.clock.now() >= this.measureStartMs) {
+      this.post({ type: 'batch', workerIndex: this.plan.workerIndex, second: this.currentSecond, deltas: [], inFlight: this.inFlight });
+      this.lastPostedSecond = this.currentSecond;
+    }
+  }
+
+  private flush(): void {
+    const deltas = this.recorder.drain();
+    if (deltas.length === 0) return;
+    this.lastPostedSecond = this.currentSecond;
+    const batch: BatchMessage = {
+      type: 'batch',
+      workerIndex: this.plan.workerIndex,
+      second: this.currentSecond,
+      deltas,
+      inFlight: this.inFlight,
+    };
+    this.post(batch);
+  }
+}

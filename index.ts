@@ -1,0 +1,37 @@
+/**
+ * proxybench's typed API: everything the CLI does is reachable from here (STYLE.md).
+ *
+ * ```ts
+ * import { run, compareReports, readReport } from 'proxybench';
+ * const report = await run({ scenario: 'http-mixed', proxies: ['http://127.0.0.1:3128'], durationMs: 10_000 });
+ * ```
+ */
+export { run } from './harness/run/run.js';
+export type { RunOptions, RunProgress, SutOptions } from './harness/run/run-options.js';
+export { RUN_DEFAULTS, type RunConfig } from './harness/run/run-config.js';
+export { BUILT_IN_SCENARIOS, builtInScenario } from './scenarios/catalog.js';
+export { loadScenario } from './scenarios/load-scenario.js';
+export { validateScenario } from './scenarios/validate-scenario.js';
+export type { Scenario, RequestMixEntry, RequestOperation, Protocol, Stage, ScenarioDefaults, ConnectionPolicy } from './scenarios/scenario.js';
+export { parseProxyUrl, formatProxyEndpoint, type ProxyEndpoint, type ProxyCredentials } from './harness/config/proxy-url.js';
+export { parseDurationMs, parseSizeBytes } from './harness/config/units.js';
+export { parseStages } from './harness/load/stages.js';
+export { BACKOFF_DEFAULTS, backoffDelayMs, type BackoffOptions } from './harness/load/backoff.js';
+export { ERROR_CAUSES, type ErrorCause } from './harness/transports/error-cause.js';
+export { ProxybenchError, UsageError, ScenarioError, ReportError, SutError, SetupError, EXIT_CODES, type ProxybenchErrorCode } from './harness/errors.js';
+export * from './reports/schema.js';
+export { readReport, parseReport } from './reports/read-report.js';
+export { writeReportJson, writeFileAtomic } from './reports/writers/json-file.js';
+export { formatRunSummary } from './reports/writers/console-summary.js';
+export { renderMarkdown } from './reports/writers/markdown.js';
+export { renderJunit } from './reports/writers/junit.js';
+export { renderHtmlReport } from './reports/writers/html.js';
+export { compareReports, DEFAULT_TOLERANCES, type Comparison, type CompareOptions, type MetricComparison, type Verdict } from './reports/compare/compare-reports.js';
+export { formatComparisonTable } from './reports/compare/format-comparison.js';
+export { mergeReports } from './reports/merge-reports.js';
+export { parseThreshold, type Threshold } from './reports/thresholds/parse-threshold.js';
+export { evaluateThresholds } from './reports/thresholds/evaluate-thresholds.js';
+export { THRESHOLD_METRICS } from './reports/thresholds/metrics.js';
+export { encodeHistogram, decodeHistogram, summarize } from './reports/histogram-codec.js';
+export { startOrigin, type RunningOrigin } from './mock-targets/origins/http-origin.js';
+export { startReferenceProxies, type RunningReferenceProxies } from './mock-targets/proxies/reference-proxies.js';

@@ -1,0 +1,15 @@
+import { directGet } from './direct-get.js';
+import { httpGet } from './http-get.js';
+import { httpMixed } from './http-mixed.js';
+import { httpsConnect } from './https-connect.js';
+import { proxyMixed } from './proxy-mixed.js';
+import type { Scenario } from './scenario.js';
+import { socks5Http } from './socks5-http.js';
+
+/** The built-in scenarios, in the order `proxybench scenarios` lists them. */
+export const BUILT_IN_SCENARIOS: readonly Scenario[] = [httpMixed, httpGet, httpsConnect, socks5Http, proxyMixed, directGet];
+
+/** The built-in scenario called `name`, or undefined. */
+export function builtInScenario(name: string): Scenario | undefined {
+  return BUILT_IN_SCENARIOS.find((s) => s.name === name);
+}

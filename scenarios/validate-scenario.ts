@@ -1,0 +1,108 @@
+import { UsageError } from '../harness/errors.js';
+import { parseDurationMs, parseSizeBytes } from '../harness/config/units.js';
+import { parseStages } from '../harness/load/stages.js';
+import { PROTOCOLS, type Protocol, type RequestMixEntry, type RequestOperation, type Scenario, type ScenarioDefaults } from './scenario.js';
+
+/**
+ * Validates a user's scenario (parsed JSON or an ESM module's default export) into a {@link Scenario}.
+ * Durations may be written as `10s`, sizes as `64KiB`, stages as `10s:100,30s:500`. Every error names
+ * the field (`scenario.mix[2].protocol`) and what it accepts.
+ */
+export function validateScenario(input: unknown, source: string): Scenario {
+  const obj = asObject(input, `${source}`);
+  const name = asString(obj.name, 'scenario.name');
+  const description = obj.description === undefined ? `${name} (from ${source})` : asString(obj.description, 'scenario.description');
+  if (!Array.isArray(obj.mix) || obj.mix.length === 0) {
+    throw new UsageError('scenario.mix', 'expects a non-empty array of requests ({ name, weight, protocol, origin, operation })');
+  }
+  const mix = obj.mix.map((entry, i) => validateEntry(entry, `scenario.mix[${i}]`));
+  const names = new Set<string>();
+  for (const entry of mix) {
+    if (names.has(entry.name)) throw new UsageError('scenario.mix', `request name '${entry.name}' appears twice; names are the report's keys`);
+    names.add(entry.name);
+  }
+  return { name, description, mix, defaults: validateDefaults(obj.defaults ?? {}) };
+}
+
+function validateEntry(input: unknown, field: string): RequestMixEntry {
+  const obj = asObject(input, field);
+  const protocol = obj.protocol;
+  if (typeof protocol !== 'string' || !(PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new UsageError(`${field}.protocol`, `expects one of ${PROTOCOLS.join(', ')} (got ${JSON.stringify(protocol)})`);
+  }
+  const origin = obj.origin ?? (protocol === 'connect' ? 'https' : 'http');
+  if (origin !== 'http' && origin !== 'https') throw new UsageError(`${field}.origin`, `expects 'http' or 'https' (got ${JSON.stringify(origin)})`);
+  const weight = obj.weight ?? 1;
+  if (typeof weight !== 'number' || !(weight > 0)) throw new UsageError(`${field}.weight`, `expects a number > 0 (got ${JSON.stringify(weight)})`);
+  return {
+    name: asString(obj.name, `${field}.name`),
+    weight,
+    protocol: protocol as Protocol,
+    origin,
+    operation: validateOperation(obj.operation, `${field}.operation`),
+  };
+}
+
+function validateOperation(input: unknown, field: string): RequestOperation {
+  const obj = asObject(input, field);
+  const bytes = parseSizeBytes(`${field}.bytes`, sizeInput(obj.bytes ?? 0, `${field}.bytes`));
+  switch (obj.op) {
+    case 'download':
+      return { op: 'download', bytes };
+    case 'upload':
+      return { op: 'upload', bytes };
+    case 'delay':
+      return { op: 'delay', bytes, delayMs: parseDurationMs(`${field}.delay`, durationInput(obj.delay ?? 0, `${field}.delay`)) };
+    default:
+      throw new UsageError(`${field}.op`, `expects 'download', 'upload' or 'delay' (got ${JSON.stringify(obj.op)})`);
+  }
+}
+
+function validateDefaults(input: unknown): ScenarioDefaults {
+  const obj = asObject(input, 'scenario.defaults');
+  const durationMs = parseDurationMs('scenario.defaults.duration', durationInput(obj.duration ?? '10s', 'scenario.defaults.duration'));
+  const warmupMs = parseDurationMs('scenario.defaults.warmup', durationInput(obj.warmup ?? '2s', 'scenario.defaults.warmup'));
+  const concurrency = obj.concurrency ?? 50;
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
+    throw new UsageError('scenario.defaults.concurrency', `expects a whole number ≥ 1 (got ${JSON.stringify(concurrency)})`);
+  }
+  const defaults: { -readonly [K in keyof ScenarioDefaults]: ScenarioDefaults[K] } = { durationMs, warmupMs, concurrency };
+  if (obj.rate !== undefined) {
+    if (typeof obj.rate !== 'number' || !(obj.rate > 0)) throw new UsageError('scenario.defaults.rate', `expects requests per second > 0 (got ${JSON.stringify(obj.rate)})`);
+    defaults.rate = obj.rate;
+  }
+  if (obj.stages !== undefined) defaults.stages = parseStages('scenario.defaults.stages', asString(obj.stages, 'scenario.defaults.stages'));
+  if (obj.connectionPolicy !== undefined) {
+    if (obj.connectionPolicy !== 'keep-alive' && obj.connectionPolicy !== 'new-per-request') {
+      throw new UsageError('scenario.defaults.connectionPolicy', `expects 'keep-alive' or 'new-per-request'`);
+    }
+    defaults.connectionPolicy = obj.connectionPolicy;
+  }
+  if (obj.thresholds !== undefined) {
+    if (!Array.isArray(obj.thresholds) || !obj.thresholds.every((t) => typeof t === 'string')) {
+      throw new UsageError('scenario.defaults.thresholds', 'expects an array of threshold expressions such as "p95<100ms"');
+    }
+    defaults.thresholds = obj.thresholds as string[];
+  }
+  return defaults;
+}
+
+function asObject(input: unknown, field: string): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new UsageError(field, 'expects an object');
+  return input as Record<string, unknown>;
+}
+
+function asString(input: unknown, field: string): string {
+  if (typeof input !== 'string' || input.trim() === '') throw new UsageError(field, `expects a non-empty string (got ${JSON.stringify(input)})`);
+  return input;
+}
+
+function durationInput(input: unknown, field: string): string | number {
+  if (typeof input === 'string' || typeof input === 'number') return input;
+  throw new UsageError(field, 'expects a duration such as 500ms, 10s or 2m');
+}
+
+function sizeInput(input: unknown, field: string): string | number {
+  if (typeof input === 'string' || typeof input === 'number') return input;
+  throw new UsageError(field, 'expects a size such as 512, 1KiB or 1MiB');
+}
