@@ -49,6 +49,8 @@ export function planWorkers(config: RunConfig, endpoints: RunEndpoints, protocol
       seed: (config.seed * 7919 + shardIndex * 104_729 + workerIndex * 31) >>> 0,
       batchIntervalMs: RECORDER_DEFAULTS.batchIntervalMs,
       batchMaxSamples: RECORDER_DEFAULTS.batchMaxSamples,
+      // Open model: worker i starts i/W of an inter-arrival interval later, so the merged arrivals are even.
+      startOffsetMs: load.model === 'open' && load.rate > 0 ? (workerIndex / loads.length) * (1000 / load.rate) : 0,
     };
   });
 }

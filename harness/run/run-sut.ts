@@ -35,7 +35,7 @@ export async function startRunSut(config: RunConfig, targets: RunTargets): Promi
   };
   if (config.embeddedProxies) {
     const needed = proxyProtocolsNeeded(config.scenario);
-    const allow = targets.origins.map((o) => ({ host: o.address.host, port: o.address.port }));
+    const allow = targets.addresses.map((a) => ({ host: a.host, port: a.port }));
     const proxies = await startReferenceProxies({ http: needed.has('http'), socks5: needed.has('socks5'), allow });
     const monitor = monitorOf(proxies.pid);
     return {

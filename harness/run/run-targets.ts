@@ -1,4 +1,4 @@
-import { startOrigin, type RunningOrigin } from '../../mock-targets/origins/http-origin.js';
+import { startOriginProcess, type RunningOriginProcess } from '../../mock-targets/origins/origin-launcher.js';
 import type { Scenario } from '../../scenarios/scenario.js';
 import type { OriginAddress } from '../transports/transport.js';
 
@@ -7,29 +7,23 @@ export interface RunTargets {
   readonly http?: OriginAddress;
   readonly https?: OriginAddress;
   readonly caPem?: string;
-  readonly origins: readonly RunningOrigin[];
+  /** Every address the proxies must be allowed to reach. */
+  readonly addresses: readonly OriginAddress[];
   close(): Promise<void>;
 }
 
-/** Starts the mock origins the scenario's mix needs (HTTP, HTTPS), on 127.0.0.1 ephemeral ports. */
+/**
+ * Starts the mock origins the scenario's mix needs (HTTP, HTTPS) in their own process, on
+ * 127.0.0.1 ephemeral ports.
+ */
 export async function startRunTargets(scenario: Scenario): Promise<RunTargets> {
   const wanted = new Set(scenario.mix.map((m) => m.origin));
-  const origins: RunningOrigin[] = [];
-  try {
-    const http = wanted.has('http') ? await startOrigin({ tls: false }) : undefined;
-    if (http) origins.push(http);
-    const https = wanted.has('https') ? await startOrigin({ tls: true }) : undefined;
-    if (https) origins.push(https);
-    return {
-      ...(http ? { http: http.address } : {}),
-      ...(https ? { https: https.address, ...(https.caPem ? { caPem: https.caPem } : {}) } : {}),
-      origins,
-      close: async () => {
-        await Promise.all(origins.map((o) => o.close()));
-      },
-    };
-  } catch (err) {
-    await Promise.all(origins.map((o) => o.close()));
-    throw err;
-  }
+  const process: RunningOriginProcess = await startOriginProcess({ http: wanted.has('http'), https: wanted.has('https'), tcpEcho: false });
+  return {
+    ...(process.http ? { http: process.http } : {}),
+    ...(process.https ? { https: process.https } : {}),
+    ...(process.caPem ? { caPem: process.caPem } : {}),
+    addresses: [process.http, process.https].filter((a): a is OriginAddress => a !== undefined),
+    close: () => process.stop(),
+  };
 }

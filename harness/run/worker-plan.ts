@@ -30,6 +30,8 @@ export interface WorkerPlan {
   readonly seed: number;
   readonly batchIntervalMs: number;
   readonly batchMaxSamples: number;
+  /** Delay of this worker's start, so open-model workers interleave instead of firing in lockstep. */
+  readonly startOffsetMs: number;
 }
 
 /** Splits `total` into `parts` whole shares that differ by at most one and add up to `total`. */

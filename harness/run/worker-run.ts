@@ -51,7 +51,7 @@ export class WorkerRun {
 
   /** Runs from `startAtWallMs` until the plan's bounds; resolves once everything is flushed. */
   async run(startAtWallMs: number): Promise<void> {
-    const startMs = this.clock.now() + (startAtWallMs - wallNow());
+    const startMs = this.clock.now() + (startAtWallMs - wallNow()) + this.plan.startOffsetMs;
     this.measureStartMs = startMs + this.plan.warmupMs;
     const endAtMs = this.measureStartMs + this.plan.durationMs;
     this.stop.signal.addEventListener('abort', () => (this.stoppedStartingAtMs = this.clock.now()), { once: true });
@@ -65,7 +65,6 @@ export class WorkerRun {
     const flushTimer = setInterval(() => this.tick(), this.plan.batchIntervalMs);
     let measuredEndWallMs = 0;
     try {
-      await this.clock.sleep(startMs - this.clock.now());
       const hooks = this.hooks();
       const bounds = { endAtMs, signal: this.stop.signal };
       const common = { clock: this.clock, backoff: this.plan.backoff, random: () => this.choice.random(), hooks, bounds, startMs };
