@@ -1,0 +1,246 @@
+import { systemClock, type Clock } from '../clock.js';
+import { redactProxyUrl } from '../config/proxy-url.js';
+import type { SutResources, SutSample } from '../../reports/schema.js';
+import { BoundedSeries } from './bounded-series.js';
+import { sampleProcessTree, type ProcessTreeSample } from './process-tree-sampler.js';
+import { SutPhaseStats, type CpuInterval } from './sut-phase-stats.js';
+
+/** Tunables of the SUT lifecycle and its sampling (issue #5); `--help` prints them. */
+export const SUT_DEFAULTS = {
+  /** Time between two samples of the SUT's process tree, ms. */
+  sampleIntervalMs: 250,
+  /** How long a spawned SUT may take until its port accepts a connection, ms. */
+  readyTimeoutMs: 10_000,
+  /** Time between SIGTERM and SIGKILL when stopping a spawned SUT, ms. */
+  stopGraceMs: 3_000,
+  /** Leak verdict: RSS slope over the measured phase at least this, MiB per minute… */
+  leakSlopeMiBPerMin: 1,
+  /** …and a least-squares fit at least this good (R²)… */
+  leakMinR2: 0.8,
+  /** …and a slope of at least this fraction of the phase's starting RSS per minute (5 %)… */
+  leakSlopeFractionOfStartPerMin: 0.05,
+  /** …over at least this many samples (and a phase under a minute must have grown by a minute's worth). */
+  leakMinSamples: 8,
+  /** The report keeps at most this many samples (1 h at 250 ms); longer runs are thinned evenly. */
+  maxReportSamples: 14_400,
+} as const;
+
+/** Options of a {@link SutMonitor}. */
+export interface SutMonitorOptions {
+  /** Root of the process tree to sample. */
+  readonly pid: number;
+  /** Time between samples, ms (default {@link SUT_DEFAULTS}.sampleIntervalMs). */
+  readonly intervalMs?: number;
+  /** Time source (tests inject a fake one). */
+  readonly clock?: Clock;
+  /** Sampler (default {@link sampleProcessTree}); resolves undefined once the process is gone. */
+  readonly sample?: (pid: number) => Promise<ProcessTreeSample | undefined>;
+}
+
+type Phase = 'before' | 'measured' | 'after';
+
+interface Previous {
+  readonly atMs: number;
+  readonly phase: Phase;
+  readonly cpuTimeMs: number;
+}
+
+const BYTES_PER_MIB = 1024 * 1024;
+const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+
+/**
+ * Samples the SUT's process tree on an interval and turns the samples into the report's
+ * {@link SutResources}. Every statistic covers the measured phase (between
+ * {@link SutMonitor.markMeasureStart} and {@link SutMonitor.markMeasureEnd}), or the whole
+ * sampling when no phase was marked; the sample series covers everything (start-up and warm-up
+ * included), so a reader sees where memory went. Sampling stops for good when the process is gone,
+ * as its pid may be reused.
+ */
+export class SutMonitor {
+  private readonly pid: number;
+  private readonly intervalMs: number;
+  private readonly clock: Clock;
+  private readonly sample: (pid: number) => Promise<ProcessTreeSample | undefined>;
+  // Samples are taken one at a time, in call order, so phase marks and loop ticks never interleave.
+  private chain: Promise<void> = Promise.resolve();
+  private loop: Promise<void> | undefined;
+  private wake: () => void = () => undefined;
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+  private gone = false;
+  private phase: Phase = 'before';
+  private previous: Previous | undefined;
+  private samplerFailure: string | undefined;
+  private readonly all = new SutPhaseStats();
+  private readonly measured = new SutPhaseStats();
+  private readonly series = new BoundedSeries<SutSample>(SUT_DEFAULTS.maxReportSamples);
+
+  /** Creates a monitor; nothing is sampled until {@link SutMonitor.start}. */
+  constructor(options: SutMonitorOptions) {
+    this.pid = options.pid;
+    this.intervalMs = options.intervalMs ?? SUT_DEFAULTS.sampleIntervalMs;
+    if (!(this.intervalMs > 0)) throw new RangeError(`intervalMs must be > 0 (got ${this.intervalMs})`);
+    this.clock = options.clock ?? systemClock;
+    this.sample = options.sample ?? sampleProcessTree;
+  }
+
+  /** True once a sample found the process gone. */
+  get processGone(): boolean {
+    return this.gone;
+  }
+
+  /** Starts sampling now and every interval after; calling it again does nothing. */
+  start(): void {
+    if (this.loop || this.stopping) return;
+    this.loop = this.run();
+  }
+
+  /** Marks the start of the measured phase (after warm-up) and samples at once. */
+  markMeasureStart(): void {
+    this.enqueue(async () => {
+      if (this.phase !== 'before') return;
+      this.phase = 'measured';
+      await this.takeSample();
+    });
+  }
+
+  /** Marks the end of the measured phase and samples at once (the phase's last sample). */
+  markMeasureEnd(): void {
+    this.enqueue(async () => {
+      if (this.phase !== 'measured') return;
+      await this.takeSample();
+      this.phase = 'after';
+    });
+  }
+
+  /** Stops sampling after one last sample; resolves when no sample is in flight. Idempotent. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      this.wake();
+      await this.loop;
+      this.enqueue(() => this.takeSample());
+      await this.chain;
+    })();
+    return this.stopped;
+  }
+
+  private async run(): Promise<void> {
+    const startedAtMs = this.clock.now();
+    let tick = 0;
+    while (!this.stopping && !this.gone) {
+      this.enqueue(() => this.takeSample());
+      await this.chain;
+      // Aim at start + k·interval so sampling time does not stretch the period; when the harness
+      // fell behind, skip the missed ticks instead of sampling in a burst.
+      tick = Math.max(tick + 1, Math.ceil((this.clock.now() - startedAtMs) / this.intervalMs));
+      const woken = new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.stopping || this.gone) break;
+      await Promise.race([this.clock.sleep(startedAtMs + tick * this.intervalMs - this.clock.now()), woken]);
+    }
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.chain = this.chain.then(task);
+  }
+
+  private async takeSample(): Promise<void> {
+    if (this.gone) return;
+    const beforeMs = this.clock.now();
+    let sample: ProcessTreeSample | undefined;
+    try {
+      sample = await this.sample(this.pid);
+    } catch (err) {
+      // A sampler failure must not fail the run; it is reported once, and sampling goes on.
+      this.samplerFailure ??= err instanceof Error ? err.message : String(err);
+      return;
+    }
+    if (!sample) {
+      this.gone = true;
+      this.wake();
+      return;
+    }
+    // The midpoint is the best guess of when /proc was read.
+    this.record(sample, (beforeMs + this.clock.now()) / 2);
+  }
+
+  private record(sample: ProcessTreeSample, atMs: number): void {
+    const prev = this.previous;
+    // CPU time may step back when a child exits unreaped by the tree; count that as no CPU.
+    const interval: CpuInterval | undefined = prev
+      ? { cpuMs: Math.max(0, sample.cpuTimeMs - prev.cpuTimeMs), elapsedMs: atMs - prev.atMs }
+      : undefined;
+    this.all.add(sample, atMs, interval);
+    if (this.phase === 'measured') this.measured.add(sample, atMs, prev?.phase === 'measured' ? interval : undefined);
+    this.previous = { atMs, phase: this.phase, cpuTimeMs: sample.cpuTimeMs };
+    this.series.push({
+      t: round(sample.wallMs / 1000, 3),
+      rssMiB: round(sample.rssBytes / BYTES_PER_MIB, 2),
+      cpuPercent: interval && interval.elapsedMs > 0 ? round((interval.cpuMs / interval.elapsedMs) * 100, 1) : 0,
+      fds: sample.fds,
+      threads: sample.threads,
+    });
+  }
+
+  /** The statistics in force: the measured phase's, or all samples' when no phase was marked. */
+  private stats(): SutPhaseStats {
+    return this.measured.count > 0 ? this.measured : this.all;
+  }
+
+  /**
+   * The report's view of the SUT. CPU % = Δcpu / Δwall × 100 between consecutive samples (percent
+   * of one core); the RSS slope is a least-squares fit over the measured phase only;
+   * `cpuMsPer1kRequests` divides the measured phase's CPU time by `measuredRequests`. Call after
+   * {@link SutMonitor.stop} so every sample is in.
+   */
+  summarize(info: {
+    source: 'embedded' | 'spawned' | 'attached';
+    command?: string;
+    startupMs?: number;
+    measuredRequests: number;
+  }): SutResources {
+    const s = this.stats();
+    const trend = s.trend();
+    return {
+      source: info.source,
+      pid: this.pid,
+      ...(info.command !== undefined ? { command: redactProxyUrl(info.command) } : {}),
+      ...(info.startupMs !== undefined ? { startupMs: round(info.startupMs, 1) } : {}),
+      rssPeakMiB: round(s.rssPeakMiB, 2),
+      cpuPercentMean: round(s.cpuMeanPercent, 1),
+      rssMiB: { start: round(s.rssStartMiB, 2), peak: round(s.rssPeakMiB, 2), mean: round(s.rssMeanMiB, 2), end: round(s.rssEndMiB, 2) },
+      rssSlopeMiBPerMin: round(trend.slopeMiBPerMin, 3),
+      rssSlopeR2: round(trend.r2, 3),
+      cpuPercent: { mean: round(s.cpuMeanPercent, 1), peak: round(s.cpuPeakPercent, 1) },
+      cpuMsPer1kRequests: info.measuredRequests > 0 ? round((s.cpuMs / info.measuredRequests) * 1000, 2) : 0,
+      fdsPeak: s.fdsPeak,
+      threadsPeak: s.threadsPeak,
+      samples: this.series.toArray(),
+    };
+  }
+
+  /**
+   * Leak verdict for the measured phase: RSS grew at ≥ `leakSlopeMiBPerMin` and ≥ 5 % of the
+   * starting RSS per minute, along a straight enough line (R² ≥ `leakMinR2`), over ≥ 8 samples.
+   * A phase shorter than a minute must also have grown by a whole minute's worth of that threshold
+   * (≥ 1 MiB and ≥ 5 %): a heap settling by 1 MiB in a 2 s run is 30 MiB/min when extrapolated,
+   * yet no leak. Returns the warning's message, or undefined.
+   */
+  leakWarning(): string | undefined {
+    const s = this.stats();
+    if (s.count < SUT_DEFAULTS.leakMinSamples) return undefined;
+    const { slopeMiBPerMin, r2 } = s.trend();
+    const minSlope = Math.max(SUT_DEFAULTS.leakSlopeMiBPerMin, SUT_DEFAULTS.leakSlopeFractionOfStartPerMin * s.rssStartMiB);
+    // Growth along the fitted line over the phase, vs one minute's worth of the threshold slope
+    // (which the slope test alone already implies for phases of a minute or more).
+    const fittedGrowthMiB = slopeMiBPerMin * (s.spanMs / 60_000);
+    if (slopeMiBPerMin < minSlope || fittedGrowthMiB < minSlope || r2 < SUT_DEFAULTS.leakMinR2) return undefined;
+    return `the SUT's memory kept growing during the measured phase: ${slopeMiBPerMin.toFixed(1)} MiB/min ` +
+      `(R² ${r2.toFixed(2)}, ${s.rssStartMiB.toFixed(1)} → ${s.rssEndMiB.toFixed(1)} MiB over ${(s.spanMs / 1000).toFixed(1)} s) — a likely leak`;
+  }
+
+  /** The first error the sampler threw, if any (sampling went on without that sample). */
+  get samplingError(): string | undefined {
+    return this.samplerFailure;
+  }
+}
