@@ -55,7 +55,7 @@ export function declareRunFlags<T>(y: Argv<T>): Argv<RunFlags> {
   const s = { type: 'string' as const, requiresArg: true };
   return y
     .positional('scenario', { type: 'string', describe: 'Built-in scenario name (see `proxybench scenarios`) or a .json/.js/.mjs scenario file', demandOption: true })
-    .option('proxy', { ...s, array: true, alias: 'x', describe: 'Proxy URL, curl style: http://[user:pass@]host:port, socks5://…, socks5h://… (repeat for HTTP + SOCKS5). Default: the embedded reference proxies' })
+    .option('proxy', { ...s, array: true, nargs: 1, alias: 'x', describe: 'Proxy URL, curl style: http://[user:pass@]host:port, socks5://…, socks5h://… (repeat for HTTP + SOCKS5). Default: the embedded reference proxies' })
     .option('duration', { ...s, alias: 'd', describe: "Measured time after warm-up: 500ms, 10s, 2m (bare number = seconds). Default: the scenario's (10s)" })
     .option('warmup', { ...s, describe: "Warm-up before measuring, excluded from the figures. Default: the scenario's (2s)" })
     .option('requests', { ...s, alias: 'n', describe: 'Stop after this many measured requests (over all workers). Default: bounded by --duration only' })
@@ -77,12 +77,12 @@ export function declareRunFlags<T>(y: Argv<T>): Argv<RunFlags> {
     .option('seed', { ...s, describe: `Seed of the deterministic bodies and the request mix. Default: ${RUN_DEFAULTS.seed}` })
     .option('sut', { ...s, describe: 'Start the proxy under test with this command line (split without a shell) and sample it. Default: none' })
     .option('sut-cwd', { ...s, describe: 'Working directory of --sut. Default: the current one' })
-    .option('sut-env', { ...s, array: true, describe: 'K=V environment for --sut (repeatable). Default: inherited environment only' })
+    .option('sut-env', { ...s, array: true, nargs: 1, describe: 'K=V environment for --sut (repeatable). Default: inherited environment only' })
     .option('sut-ready-timeout', { ...s, describe: `How long --sut may take until its proxy port accepts connections. Default: ${ms(SUT_DEFAULTS.readyTimeoutMs)}` })
     .option('sut-pid', { ...s, describe: 'Sample an already running proxy (and its children) by PID. Default: none' })
     .option('sut-sample-interval', { ...s, describe: `Time between SUT samples. Default: ${ms(SUT_DEFAULTS.sampleIntervalMs)}` })
     .option('direct-baseline', { type: 'boolean', describe: 'Also run the same mix straight to the origin and report the proxy-added latency. Default: off' })
-    .option('threshold', { ...s, array: true, alias: 't', describe: "Pass/fail gate, repeatable: 'successRate>=0.99', 'p95<100ms', 'sut.rssPeakMiB<64', 'get-1k.p99<20ms'. Default: the scenario's, if any" })
+    .option('threshold', { ...s, array: true, nargs: 1, alias: 't', describe: "Pass/fail gate, repeatable: 'successRate>=0.99', 'p95<100ms', 'sut.rssPeakMiB<64', 'get-1k.p99<20ms'. Default: the scenario's, if any" })
     .option('baseline', { ...s, describe: 'Compare with this earlier report at the end (exit 1 on regression). Default: none' })
     .option('shard', { ...s, describe: 'INDEX/COUNT: run 1/COUNT of the load as shard INDEX (merge the reports with `proxybench merge`). Default: 0/1' })
     .option('start-at', { ...s, describe: 'ISO time or epoch ms at which every shard starts the load. Default: now' })

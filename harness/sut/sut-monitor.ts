@@ -21,6 +21,12 @@ export const SUT_DEFAULTS = {
   leakSlopeFractionOfStartPerMin: 0.05,
   /** …over at least this many samples (and a phase under a minute must have grown by a minute's worth). */
   leakMinSamples: 8,
+  /**
+   * …in a measured phase at least this long, ms. A runtime's heap settles for its first seconds
+   * under load (the Node reference proxy grows 50 → 90 MiB over ~10 s, then stays flat): in a
+   * shorter phase warm-up growth and a leak look the same, so no verdict is given.
+   */
+  leakMinSpanMs: 30_000,
   /** The report keeps at most this many samples (1 h at 250 ms); longer runs are thinned evenly. */
   maxReportSamples: 14_400,
 } as const;
@@ -35,6 +41,8 @@ export interface SutMonitorOptions {
   readonly clock?: Clock;
   /** Sampler (default {@link sampleProcessTree}); resolves undefined once the process is gone. */
   readonly sample?: (pid: number) => Promise<ProcessTreeSample | undefined>;
+  /** Shortest measured phase that gets a leak verdict, ms (default {@link SUT_DEFAULTS}.leakMinSpanMs). */
+  readonly leakMinSpanMs?: number;
 }
 
 type Phase = 'before' | 'measured' | 'after';
@@ -58,6 +66,7 @@ const round = (value: number, digits: number): number => Number(value.toFixed(di
  */
 export class SutMonitor {
   private readonly pid: number;
+  private readonly leakMinSpanMs: number;
   private readonly intervalMs: number;
   private readonly clock: Clock;
   private readonly sample: (pid: number) => Promise<ProcessTreeSample | undefined>;
@@ -82,6 +91,7 @@ export class SutMonitor {
     if (!(this.intervalMs > 0)) throw new RangeError(`intervalMs must be > 0 (got ${this.intervalMs})`);
     this.clock = options.clock ?? systemClock;
     this.sample = options.sample ?? sampleProcessTree;
+    this.leakMinSpanMs = options.leakMinSpanMs ?? SUT_DEFAULTS.leakMinSpanMs;
   }
 
   /** True once a sample found the process gone. */
@@ -228,7 +238,7 @@ export class SutMonitor {
    */
   leakWarning(): string | undefined {
     const s = this.stats();
-    if (s.count < SUT_DEFAULTS.leakMinSamples) return undefined;
+    if (s.count < SUT_DEFAULTS.leakMinSamples || s.spanMs < this.leakMinSpanMs) return undefined;
     const { slopeMiBPerMin, r2 } = s.trend();
     const minSlope = Math.max(SUT_DEFAULTS.leakSlopeMiBPerMin, SUT_DEFAULTS.leakSlopeFractionOfStartPerMin * s.rssStartMiB);
     // Growth along the fitted line over the phase, vs one minute's worth of the threshold slope

@@ -155,7 +155,7 @@ describe('proxybench commands and help', () => {
   it('documents every run flag with its default', async () => {
     const result = await runCli(['run', '--help']);
     expect(result.code).toBe(0);
-    const flagLines = result.stdout.split('\n').filter((l) => /^\s+--[a-z]/.test(l) && !/--(help|version)\b/.test(l));
+    const flagLines = result.stdout.split('\n').filter((l) => /^\s+(?:-\w, )?--[a-z]/.test(l) && !/--(help|version)\b/.test(l));
     expect(flagLines.length).toBeGreaterThan(30);
     // yargs wraps long descriptions; each flag's block must state a default.
     const blocks = result.stdout.split(/\n(?=\s+(?:-\w, )?--[a-z])/).filter((b) => /^\s+(?:-\w, )?--[a-z]/.test(b) && !/--(help|version)\b/.test(b));

@@ -54,7 +54,9 @@ async function measure(leakKiB: number): Promise<{ monitor: SutMonitor; requests
     command: formatCommand([process.execPath, ...NODE_FLAGS, FIXTURE, '--port', String(port), '--leak-kib', String(leakKiB), '--body-bytes', String(BODY_BYTES)]),
     ready: { host: '127.0.0.1', port },
   });
-  const monitor = new SutMonitor({ pid: sut.pid, intervalMs: 100 });
+  // A few seconds of load are enough for this fixture's growth; the default minimum span (30 s)
+  // exists for runtimes that warm up, which --no-opt and a tiny semi-space rule out here.
+  const monitor = new SutMonitor({ pid: sut.pid, intervalMs: 100, leakMinSpanMs: 1000 });
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: IN_FLIGHT });
   try {
     monitor.start();

@@ -67,9 +67,9 @@ function scripted(clock: FakeClock, script: Script): { sample: (pid: number) => 
 }
 
 /** Runs `beforeMs` unmeasured, then `measureMs` measured, then stops; returns the monitor. */
-async function run(script: Script, beforeMs: number, measureMs: number, intervalMs = 250): Promise<SutMonitor> {
+async function run(script: Script, beforeMs: number, measureMs: number, intervalMs = 250, leakMinSpanMs?: number): Promise<SutMonitor> {
   const clock = new FakeClock();
-  const monitor = new SutMonitor({ pid: 4242, intervalMs, clock, sample: scripted(clock, script).sample });
+  const monitor = new SutMonitor({ pid: 4242, intervalMs, clock, sample: scripted(clock, script).sample, ...(leakMinSpanMs !== undefined ? { leakMinSpanMs } : {}) });
   monitor.start();
   await clock.advance(beforeMs);
   monitor.markMeasureStart();
@@ -183,12 +183,14 @@ describe('SutMonitor leak verdict', () => {
     { case: 'growth of 0.5 MiB/min (under 1 MiB/min)', start: 5, slope: 0.5, noise: 0, ms: 60_000, leak: false },
     { case: 'growth of 3 MiB/min on 100 MiB (under 5 % a minute)', start: 100, slope: 3, noise: 0, ms: 60_000, leak: false },
     { case: 'growth drowned in ±8 MiB of noise (R² < 0.8)', start: 50, slope: 5, noise: 8, ms: 60_000, leak: false },
-    { case: 'a 1.5 MiB rise within a 2 s phase (extrapolates to 45 MiB/min)', start: 50, slope: 45, noise: 0, ms: 2000, leak: false },
-    { case: '40 MiB within a 2 s phase', start: 50, slope: 1200, noise: 0, ms: 2000, leak: true },
-    { case: 'steep growth over only 7 samples', start: 50, slope: 1200, noise: 0, ms: 1250, leak: false },
-  ])('says $leak for $case', async ({ start, slope, noise, ms, leak }) => {
+    { case: 'a 1.5 MiB rise within a 2 s phase (extrapolates to 45 MiB/min)', start: 50, slope: 45, noise: 0, ms: 2000, minSpan: 1000, leak: false },
+    { case: '40 MiB within a 2 s phase, short phases allowed', start: 50, slope: 1200, noise: 0, ms: 2000, minSpan: 1000, leak: true },
+    { case: '35 MiB within a 10 s phase, under the default 30 s minimum (warm-up looks the same)', start: 55, slope: 210, noise: 0, ms: 10_000, leak: false },
+    { case: 'steep growth over only 7 samples', start: 50, slope: 1200, noise: 0, ms: 1250, minSpan: 1000, leak: false },
+  ])('says $leak for $case', async ({ start, slope, noise, ms, leak, ...rest }) => {
     const rssMiB = (t: number): number => start + (slope * t) / 60_000 + (Math.round(t / 250) % 2 === 0 ? noise : -noise);
-    const monitor = await run({ rssMiB }, 0, ms);
+    const minSpan = 'minSpan' in rest ? rest.minSpan : undefined;
+    const monitor = await run({ rssMiB }, 0, ms, 250, minSpan);
     const warning = monitor.leakWarning();
     if (leak) expect(warning).toMatch(/memory kept growing during the measured phase: [\d.]+ MiB\/min .*a likely leak/);
     else expect(warning).toBeUndefined();
