@@ -1,0 +1,105 @@
+import type { Report, SeriesPoint, SeriesStats, Stats } from '../schema.js';
+import type { SignificanceTest } from './compared-metrics.js';
+import { mannWhitneyU } from './mann-whitney.js';
+import { welchTTest } from './welch-t-test.js';
+
+/**
+ * Whether a metric's change is more than noise, by the test its definition names. With too little
+ * data the answer is "not significant" (never a guess), so a short run cannot fail a gate on luck.
+ */
+
+/** Minimum latency samples per report for the rank test's normal approximation to hold. */
+export const MIN_LATENCY_SAMPLES = 20;
+/** Minimum seconds (or SUT samples) per report for a t-test over a series. */
+export const MIN_SERIES_POINTS = 3;
+
+/** One report's data for one scope (`total` or a kind). */
+export interface ScopeData {
+  readonly report: Report;
+  /** `total` or a request kind. */
+  readonly scope: string;
+  readonly stats: Stats;
+  /** Per-second figures of this scope, partial edge seconds removed. */
+  readonly series: readonly SeriesStats[];
+}
+
+/** Outcome of a significance test. `significant: null` means the metric is judged by tolerance alone. */
+export interface Significance {
+  readonly significant: boolean | null;
+  readonly pValue: number | null;
+  /** Why no test was run, in plain words. */
+  readonly note?: string;
+}
+
+/** The series points of the measured seconds: the partial first and last ones left out. */
+function fullSeconds(report: Report): readonly SeriesPoint[] {
+  // A run starts and stops mid-second, so its first and last wall-clock seconds hold an arbitrary
+  // fraction of a second's requests; their rates would only add noise (and bias) to the test.
+  return report.series.length > 4 ? report.series.slice(1, -1) : report.series;
+}
+
+/** The per-second series of a scope, without the partial first and last seconds. */
+export function scopeSeries(report: Report, scope: string): SeriesStats[] {
+  return fullSeconds(report).flatMap((point) => {
+    const stats = scope === 'total' ? point.totals : point.byKind[scope];
+    return stats ? [stats] : [];
+  });
+}
+
+/**
+ * Runs `test` on the two sides; `alpha` is the significance level. `cache` keeps each scope's rank
+ * test, which p50, p95, p99 and max share (the same two histograms), so it runs once per scope.
+ */
+export function testSignificance(test: SignificanceTest, before: ScopeData, after: ScopeData, alpha: number, cache: Map<string, Significance>): Significance {
+  switch (test.kind) {
+    case 'none':
+      return { significant: null, pValue: null, note: 'one figure per run: judged by tolerance alone' };
+    case 'latency': {
+      const cached = cache.get(`latency ${before.scope}`) ?? latencyTest(before.stats, after.stats, alpha);
+      cache.set(`latency ${before.scope}`, cached);
+      return cached;
+    }
+    case 'series':
+      return welch(values(before.series, test.read), values(after.series, test.read), alpha, 'seconds');
+    case 'sut-cpu':
+      return welch(cpuSamples(before.report, test.perKiloRequest), cpuSamples(after.report, test.perKiloRequest), alpha, 'SUT samples');
+  }
+}
+
+function latencyTest(before: Stats, after: Stats, alpha: number): Significance {
+  if (before.latencyMs.count < MIN_LATENCY_SAMPLES || after.latencyMs.count < MIN_LATENCY_SAMPLES) {
+    return { significant: false, pValue: null, note: `fewer than ${MIN_LATENCY_SAMPLES} successful requests: not tested` };
+  }
+  const { pValue } = mannWhitneyU(before.histogram, after.histogram);
+  return { significant: pValue < alpha, pValue };
+}
+
+function welch(before: number[], after: number[], alpha: number, what: string): Significance {
+  if (before.length < MIN_SERIES_POINTS || after.length < MIN_SERIES_POINTS) {
+    return { significant: false, pValue: null, note: `fewer than ${MIN_SERIES_POINTS} ${what}: not tested` };
+  }
+  const { pValue } = welchTTest(before, after);
+  return { significant: pValue < alpha, pValue };
+}
+
+function values(series: readonly SeriesStats[], read: (second: SeriesStats) => number | undefined): number[] {
+  return series.flatMap((second) => {
+    const value = read(second);
+    return value === undefined ? [] : [value];
+  });
+}
+
+/**
+ * The SUT's CPU samples, as percent of a core or, per 1000 requests, as the CPU ms of a second
+ * (percent × 10) over the requests completed in the second the sample fell in. Samples outside
+ * the full seconds have no second to divide by and are left out.
+ */
+function cpuSamples(report: Report, perKiloRequest: boolean): number[] {
+  const samples = report.sut?.samples ?? [];
+  if (!perKiloRequest) return samples.map((sample) => sample.cpuPercent);
+  const requestsAt = new Map(fullSeconds(report).map((point) => [point.t, point.totals.requests]));
+  return samples.flatMap((sample) => {
+    const requests = requestsAt.get(Math.floor(sample.t)) ?? 0;
+    return requests > 0 ? [(sample.cpuPercent * 10 * 1000) / requests] : [];
+  });
+}

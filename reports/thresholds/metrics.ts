@@ -1,0 +1,119 @@
+import { ERROR_CAUSES } from '../../harness/transports/error-cause.js';
+import type { MetricUnit } from '../metric-units.js';
+import type { LatencySummary, Report, Stats } from '../schema.js';
+
+/**
+ * The metrics a threshold (or a comparison) can name, each with its report unit, which direction
+ * is better, and how to read it from a report. Stats metrics exist for the total and for every
+ * request kind (`get-1k.p99`); report metrics (`sut.*`, `harness.*`) exist once per report.
+ */
+
+/** Which way a metric gets better. */
+export type Better = 'higher' | 'lower';
+
+/** A metric read from a {@link Stats} block (the total or one request kind). */
+export interface StatsMetric {
+  readonly scope: 'stats';
+  readonly name: string;
+  readonly unit: MetricUnit;
+  readonly better: Better;
+  readonly read: (stats: Stats) => number;
+}
+
+/** A metric of the whole report; `undefined` when the report did not measure it (no SUT). */
+export interface ReportMetric {
+  readonly scope: 'report';
+  readonly name: string;
+  readonly unit: MetricUnit;
+  readonly better: Better;
+  readonly read: (report: Report) => number | undefined;
+}
+
+/** One metric definition. */
+export type MetricDefinition = StatsMetric | ReportMetric;
+
+const PERCENTILES = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'] as const;
+
+function stat(name: string, unit: MetricUnit, better: Better, read: (stats: Stats) => number): StatsMetric {
+  return { scope: 'stats', name, unit, better, read };
+}
+
+function whole(name: string, unit: MetricUnit, better: Better, read: (report: Report) => number | undefined): ReportMetric {
+  return { scope: 'report', name, unit, better, read };
+}
+
+/** `p50`…`mean` of one latency summary, under an optional prefix (`ttfb.p99`). */
+function latencyMetrics(prefix: string, pick: (stats: Stats) => LatencySummary): StatsMetric[] {
+  return PERCENTILES.map((p) => stat(`${prefix}${p}`, 'ms', 'lower', (s) => pick(s)[p]));
+}
+
+function errorShare(stats: Stats, count: number): number {
+  return stats.requests > 0 ? count / stats.requests : 0;
+}
+
+const DEFINITIONS: readonly MetricDefinition[] = [
+  stat('successRate', 'ratio', 'higher', (s) => s.successRate),
+  stat('rps', 'rps', 'higher', (s) => s.rps),
+  stat('throughputMbps', 'mbps', 'higher', (s) => s.throughputMbps),
+  stat('requests', 'count', 'higher', (s) => s.requests),
+  stat('successes', 'count', 'higher', (s) => s.successes),
+  stat('failures', 'count', 'lower', (s) => s.failures),
+  ...latencyMetrics('', (s) => s.latencyMs),
+  ...latencyMetrics('serviceTime.', (s) => s.serviceTimeMs),
+  ...latencyMetrics('connect.', (s) => s.phasesMs.connect),
+  ...latencyMetrics('proxyHandshake.', (s) => s.phasesMs.proxyHandshake),
+  ...latencyMetrics('tls.', (s) => s.phasesMs.tls),
+  ...latencyMetrics('ttfb.', (s) => s.phasesMs.ttfb),
+  // Counts answer "no timeout at all" (errors.timeout==0); shares answer "under 0.1 %" whatever the load.
+  ...ERROR_CAUSES.map((cause) => stat(`errors.${cause}`, 'count', 'lower', (s) => s.errors[cause] ?? 0)),
+  stat('errorRate', 'ratio', 'lower', (s) => errorShare(s, s.failures)),
+  ...ERROR_CAUSES.map((cause) => stat(`errorRate.${cause}`, 'ratio', 'lower', (s) => errorShare(s, s.errors[cause] ?? 0))),
+  stat('backoffs', 'count', 'lower', (s) => s.backoffs),
+  stat('staleRetries', 'count', 'lower', (s) => s.staleRetries),
+  stat('late', 'count', 'lower', (s) => s.late),
+  stat('dropped', 'count', 'lower', (s) => s.dropped),
+  stat('connections.opened', 'count', 'lower', (s) => s.connections.opened),
+  stat('connections.reuseRatio', 'ratio', 'higher', (s) => s.connections.reuseRatio),
+  whole('sut.rssPeakMiB', 'mib', 'lower', (r) => r.sut?.rssPeakMiB),
+  whole('sut.rssMeanMiB', 'mib', 'lower', (r) => r.sut?.rssMiB.mean),
+  whole('sut.rssSlopeMiBPerMin', 'mibPerMin', 'lower', (r) => r.sut?.rssSlopeMiBPerMin),
+  whole('sut.cpuPercentMean', 'percent', 'lower', (r) => r.sut?.cpuPercentMean),
+  whole('sut.cpuPercentPeak', 'percent', 'lower', (r) => r.sut?.cpuPercent.peak),
+  whole('sut.cpuMsPer1kRequests', 'ms', 'lower', (r) => r.sut?.cpuMsPer1kRequests),
+  whole('sut.fdsPeak', 'count', 'lower', (r) => r.sut?.fdsPeak),
+  whole('sut.threadsPeak', 'count', 'lower', (r) => r.sut?.threadsPeak),
+  whole('sut.startupMs', 'ms', 'lower', (r) => r.sut?.startupMs),
+  whole('harness.rssPeakMiB', 'mib', 'lower', (r) => r.harness.rssPeakMiB),
+  whole('harness.cpuPercent', 'percent', 'lower', (r) => r.harness.cpuPercent),
+  whole('harness.cpuUsPerRequest', 'us', 'lower', (r) => r.harness.cpuUsPerRequest),
+  whole('harness.eventLoopDelayP99Ms', 'ms', 'lower', (r) => r.harness.eventLoopDelayP99Ms),
+];
+
+const BY_NAME: ReadonlyMap<string, MetricDefinition> = new Map(DEFINITIONS.map((d) => [d.name, d]));
+
+/**
+ * Every metric a threshold may name (for `--help` and error messages). Stats metrics may be
+ * prefixed with a request kind, `get-1k.successRate`; `errors.<cause>` are counts and
+ * `errorRate.<cause>` shares of requests (0..1) for each cause of harness/transports/error-cause.ts.
+ */
+export const THRESHOLD_METRICS: readonly string[] = DEFINITIONS.map((d) => d.name);
+
+/** The definition of a metric by its name (without a kind prefix). */
+export function metricDefinition(name: string): MetricDefinition | undefined {
+  return BY_NAME.get(name);
+}
+
+/**
+ * Splits `get-1k.ttfb.p99` into the kind `get-1k` and the metric `ttfb.p99`. A name that is a metric
+ * by itself is never split; otherwise the longest known stats metric after a dot wins, so kinds
+ * may contain dots. `undefined` when no split names a metric.
+ */
+export function splitMetricName(name: string): { readonly kind?: string; readonly definition: MetricDefinition } | undefined {
+  const exact = BY_NAME.get(name);
+  if (exact) return { definition: exact };
+  for (let dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) {
+    const definition = BY_NAME.get(name.slice(dot + 1));
+    if (definition?.scope === 'stats') return { kind: name.slice(0, dot), definition };
+  }
+  return undefined;
+}

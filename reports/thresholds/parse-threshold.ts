@@ -1,0 +1,60 @@
+import { UsageError } from '../../harness/errors.js';
+import { describeQuantity, parseQuantity } from '../metric-units.js';
+import { splitMetricName } from './metrics.js';
+
+/** An absolute threshold as parsed, e.g. `p95<100ms` → `{ metric: 'p95', op: '<', limit: 100 }`. */
+export interface Threshold {
+  /** As written by the user. */
+  readonly expression: string;
+  /** Request kind (`byKind` key) the metric is read from; absent for the total or a report metric. */
+  readonly kind?: string;
+  /** Metric name from {@link THRESHOLD_METRICS}, without the kind prefix. */
+  readonly metric: string;
+  readonly op: '<' | '<=' | '>' | '>=' | '==';
+  /** The limit in the metric's report unit (ms for latencies, 0..1 for successRate). */
+  readonly limit: number;
+}
+
+// Two-character operators first so `<=` is not read as `<` followed by `=100`.
+const EXPRESSION = /^\s*([^\s<>=!]+)\s*(<=|>=|==|<|>)\s*(\S.*?)\s*$/;
+
+const KNOWN_METRICS_HINT =
+  'successRate, rps, throughputMbps, requests, failures, p50, p90, p95, p99, p999, max, mean, ' +
+  'ttfb.p99 (also connect., proxyHandshake., tls., serviceTime.), errors.<cause>, errorRate, errorRate.<cause>, ' +
+  'connections.reuseRatio, sut.rssPeakMiB, sut.cpuPercentMean, sut.cpuMsPer1kRequests, harness.rssPeakMiB, ' +
+  'harness.eventLoopDelayP99Ms; prefix a request kind for one kind (get-1k.p99)';
+
+/**
+ * Parses an absolute threshold such as `p95<100ms`, `successRate>=99%`, `sut.rssPeakMiB<64` or
+ * `get-1k.errors.timeout==0`. Limits are converted to the metric's report unit (latencies in ms, a
+ * bare number being ms; `99%` is 0.99 for successRate).
+ *
+ * @param field names the flag or scenario field in the error (default `--threshold`)
+ * @throws UsageError for a malformed expression, an unknown metric or a limit in the wrong unit
+ */
+export function parseThreshold(expression: string, field = '--threshold'): Threshold {
+  const match = EXPRESSION.exec(expression);
+  if (!match) {
+    throw new UsageError(
+      field,
+      `'${expression}' is not a threshold; write <metric><op><limit> with op one of <, <=, >, >=, == (e.g. p95<100ms, successRate>=0.99)`,
+    );
+  }
+  const [, name = '', op = '<', limitText = ''] = match;
+  const resolved = splitMetricName(name);
+  if (!resolved) {
+    throw new UsageError(field, `'${expression}' names an unknown metric '${name}'; known: ${KNOWN_METRICS_HINT}`);
+  }
+  const { definition, kind } = resolved;
+  const limit = parseQuantity(definition.unit, limitText);
+  if (limit === undefined) {
+    throw new UsageError(field, `'${expression}': ${definition.name} expects ${describeQuantity(definition.unit)} (got '${limitText}')`);
+  }
+  return {
+    expression: expression.trim(),
+    ...(kind !== undefined ? { kind } : {}),
+    metric: definition.name,
+    op: op as Threshold['op'],
+    limit,
+  };
+}

@@ -1,0 +1,112 @@
+import Table from 'cli-table3';
+import type { ErrorCause } from '../../harness/transports/error-cause.js';
+import { formatDurationMs } from '../../harness/config/units.js';
+import { formatNumber, formatQuantity } from '../metric-units.js';
+import type { Report, Stats } from '../schema.js';
+import { painter } from './ansi.js';
+import { formatThresholdLines } from './threshold-lines.js';
+
+type Paint = ReturnType<typeof painter>;
+
+/**
+ * The run's console summary: a header line, a table with one row per request kind, the total and
+ * (when more than one protocol ran) one row per protocol, then phases, harness and SUT resources,
+ * thresholds and warnings in plain words. Latencies in ms, throughput in Mbps.
+ *
+ * @param options.color ANSI colours, only when asked (the caller checks for a TTY and NO_COLOR)
+ */
+export function formatRunSummary(report: Report, options: { color?: boolean } = {}): string {
+  const paint = painter(options.color ?? false);
+  return [
+    headerLine(report),
+    statsTable(report, paint, options.color ?? false),
+    phasesLine(report.totals),
+    harnessLine(report),
+    sutLine(report),
+    ...formatThresholdLines(report.thresholds, options),
+    ...report.warnings.map((w) => paint('yellow', `warning: ${w.message}`)),
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+function headerLine(report: Report): string {
+  const load =
+    report.load.model === 'closed'
+      ? `closed model, ${report.load.concurrency} in flight`
+      : `open model, ${formatNumber(report.load.offeredRps)} req/s offered, ${formatNumber(report.load.achievedRps)} achieved` +
+        (report.load.scheduleKept ? '' : ' (schedule not kept)');
+  const warmup = report.warmupMs > 0 ? ` after ${formatDurationMs(report.warmupMs)} warm-up` : '';
+  const shards = report.shards && report.shards.length > 0 ? `, ${report.shards.length} shard(s) merged` : '';
+  const partial = report.partial ? ' — PARTIAL (interrupted)' : '';
+  return `proxybench ${report.tool.version} · ${report.scenario} · ${formatDurationMs(Math.round(report.durationMs))} measured${warmup} · ${load}${shards}${partial}`;
+}
+
+function statsTable(report: Report, paint: Paint, color: boolean): string {
+  const table = new Table({
+    head: ['', 'requests', 'success', 'req/s', 'Mbps', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'top errors'],
+    style: { head: color ? ['cyan'] : [], border: [] },
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+  });
+  const kinds = Object.entries(report.byKind);
+  for (const [kind, stats] of kinds) table.push(row(kind, stats, paint));
+  table.push(row(paint('bold', 'total'), report.totals, paint));
+  const protocols = Object.entries(report.byProtocol).filter((entry): entry is [string, Stats] => entry[1] !== undefined);
+  if (protocols.length > 1) for (const [protocol, stats] of protocols) table.push(row(`via ${protocol}`, stats, paint));
+  return table.toString();
+}
+
+function row(label: string, stats: Stats, paint: Paint): string[] {
+  const success = formatQuantity('ratio', stats.successRate);
+  const l = stats.latencyMs;
+  return [
+    label,
+    String(stats.requests),
+    stats.requests > 0 && stats.successRate < 1 ? paint('yellow', success) : success,
+    formatNumber(stats.rps),
+    formatNumber(stats.throughputMbps),
+    ...[l.p50, l.p90, l.p99, l.max].map((v) => (l.count > 0 ? formatNumber(v) : '–')),
+    topErrors(stats.errors),
+  ];
+}
+
+/** The two most frequent causes, e.g. `timeout 12, reset 3 (+1 more)`. */
+function topErrors(errors: Stats['errors']): string {
+  const sorted = (Object.entries(errors) as [ErrorCause, number][]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const shown = sorted.slice(0, 2).map(([cause, n]) => `${cause} ${n}`).join(', ');
+  return sorted.length > 2 ? `${shown} (+${sorted.length - 2} more)` : shown;
+}
+
+function phasesLine(totals: Stats): string {
+  const phases = [
+    ['connect', totals.phasesMs.connect],
+    ['proxy handshake', totals.phasesMs.proxyHandshake],
+    ['tls', totals.phasesMs.tls],
+    ['ttfb', totals.phasesMs.ttfb],
+  ] as const;
+  const present = phases.filter(([, summary]) => summary.count > 0);
+  if (present.length === 0) return '';
+  const parts = present.map(([name, s]) => `${name} ${formatNumber(s.p50)}/${formatNumber(s.p99)}`);
+  return `phases p50/p99 ms: ${parts.join(' · ')}`;
+}
+
+function harnessLine(report: Report): string {
+  const h = report.harness;
+  return (
+    `harness: ${h.workers} worker(s), RSS peak ${formatQuantity('mib', h.rssPeakMiB)}, CPU ${formatNumber(h.cpuPercent)}% of a core, ` +
+    `${formatNumber(h.cpuUsPerRequest)} µs CPU per request, event-loop delay p99 ${formatQuantity('ms', h.eventLoopDelayP99Ms)}`
+  );
+}
+
+function sutLine(report: Report): string {
+  const sut = report.sut;
+  if (!sut) return 'SUT: not sampled';
+  const slope = `${sut.rssSlopeMiBPerMin >= 0 ? '+' : ''}${formatNumber(sut.rssSlopeMiBPerMin)} MiB/min`;
+  const startup = sut.startupMs !== undefined ? `, ready in ${formatQuantity('ms', sut.startupMs)}` : '';
+  return (
+    `SUT (${sut.source}, pid ${sut.pid}): RSS peak ${formatQuantity('mib', sut.rssPeakMiB)} ` +
+    `(start ${formatNumber(sut.rssMiB.start)}, end ${formatNumber(sut.rssMiB.end)}, slope ${slope}), ` +
+    `CPU ${formatNumber(sut.cpuPercent.mean)}% mean / ${formatNumber(sut.cpuPercent.peak)}% peak, ` +
+    `${formatNumber(sut.cpuMsPer1kRequests)} ms CPU per 1k requests, fds peak ${sut.fdsPeak}${startup}`
+  );
+}

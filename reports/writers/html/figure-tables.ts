@@ -1,0 +1,44 @@
+import type { LatencySummary, Report, Stats } from '../../schema.js';
+import { formatCount, formatMs, formatRatio, formatSignificant } from './format.js';
+import { htmlTable, type TableCell } from './table.js';
+
+/**
+ * The figure tables: headline figures per kind and total, and setup phases. Every figure is read
+ * from the report as it stands.
+ */
+
+/** Total first, then the kinds in report order. */
+function rowsOf(report: Report): [string, Stats][] {
+  return [['total', report.totals], ...Object.entries(report.byKind)];
+}
+
+function latencyOrDash(summary: LatencySummary, key: keyof LatencySummary): string {
+  return summary.count === 0 ? '—' : formatMs(summary[key]);
+}
+
+/** Headline figures: counts, success rate, throughput and latency percentiles per kind and total. */
+export function headlineTable(report: Report): string {
+  const headers = ['kind', 'requests', 'success', 'req/s', 'Mb/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'failures', 'conns opened', 'reuse'];
+  const rows = rowsOf(report).map(([name, s]): TableCell[] => [
+    { text: name, className: name === 'total' ? 'key total' : 'key' },
+    formatCount(s.requests),
+    { text: formatRatio(s.successRate), className: s.failures > 0 ? 'worse' : '' },
+    formatSignificant(s.rps),
+    formatSignificant(s.throughputMbps),
+    ...(['p50', 'p90', 'p99', 'p999', 'max', 'mean'] as const).map((k) => latencyOrDash(s.latencyMs, k)),
+    { text: formatCount(s.failures), className: s.failures > 0 ? 'worse' : '' },
+    formatCount(s.connections.opened),
+    formatRatio(s.connections.reuseRatio),
+  ]);
+  return htmlTable(headers, rows);
+}
+
+/** p50 / p99 of each setup phase and of the service time, per kind and total. */
+export function phasesTable(report: Report): string {
+  const headers = ['kind', 'connect p50', 'p99', 'proxy handshake p50', 'p99', 'TLS p50', 'p99', 'TTFB p50', 'p99', 'service time p50', 'p99'];
+  const rows = rowsOf(report).map(([name, s]): TableCell[] => {
+    const phases = [s.phasesMs.connect, s.phasesMs.proxyHandshake, s.phasesMs.tls, s.phasesMs.ttfb, s.serviceTimeMs];
+    return [{ text: name, className: 'key' }, ...phases.flatMap((p) => [latencyOrDash(p, 'p50'), latencyOrDash(p, 'p99')])];
+  });
+  return htmlTable(headers, rows);
+}

@@ -1,0 +1,106 @@
+import type { ErrorCause } from '../../harness/transports/error-cause.js';
+import { formatDurationMs } from '../../harness/config/units.js';
+import type { Comparison, MetricComparison } from '../compare/compare-reports.js';
+import { metricLabel, metricValueText, pValueText } from '../compare/metric-label.js';
+import { formatNumber, formatQuantity } from '../metric-units.js';
+import type { Report, Stats } from '../schema.js';
+
+/**
+ * A Markdown summary that reads well as a pull-request comment or in `$GITHUB_STEP_SUMMARY`: the
+ * results table, SUT resources, thresholds, warnings and, with a comparison, its verdicts (the
+ * changed metrics up front, every compared metric in a collapsed section).
+ */
+export function renderMarkdown(report: Report, comparison?: Comparison): string {
+  const sections = [
+    `### proxybench · ${escape(report.scenario)}${report.partial ? ' (partial: interrupted)' : ''}`,
+    headline(report),
+    resultsTable(report),
+    sutParagraph(report),
+    thresholdsSection(report),
+    comparison ? comparisonSection(comparison) : '',
+    report.warnings.map((w) => `> ⚠️ ${escape(w.message)}`).join('\n'),
+  ];
+  return `${sections.filter((s) => s !== '').join('\n\n')}\n`;
+}
+
+/** Escapes what would break a table cell or start Markdown syntax. */
+function escape(text: string): string {
+  return text.replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+function tableOf(head: readonly string[], align: string, rows: readonly (readonly string[])[]): string {
+  return [`| ${head.join(' | ')} |`, `|${align}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function headline(report: Report): string {
+  const load =
+    report.load.model === 'closed'
+      ? `closed model, ${report.load.concurrency} in flight`
+      : `open model, ${formatNumber(report.load.offeredRps)} req/s offered${report.load.scheduleKept ? '' : ' (schedule **not kept**)'}`;
+  const warmup = report.warmupMs > 0 ? ` after ${formatDurationMs(report.warmupMs)} warm-up` : '';
+  return `**${formatDurationMs(Math.round(report.durationMs))}** measured${warmup} · ${load} · started ${report.startedAt} · proxybench ${escape(report.tool.version)}`;
+}
+
+function statsRow(label: string, s: Stats): string[] {
+  const latency = [s.latencyMs.p50, s.latencyMs.p90, s.latencyMs.p99, s.latencyMs.max].map((v) => (s.latencyMs.count > 0 ? formatNumber(v) : '–'));
+  const errors = (Object.entries(s.errors) as [ErrorCause, number][]).map(([cause, n]) => `${cause} ${n}`).join(', ');
+  return [label, String(s.requests), formatQuantity('ratio', s.successRate), formatNumber(s.rps), formatNumber(s.throughputMbps), ...latency, errors];
+}
+
+function resultsTable(report: Report): string {
+  const rows = Object.entries(report.byKind).map(([kind, s]) => statsRow(escape(kind), s));
+  rows.push(statsRow('**total**', report.totals));
+  return tableOf(
+    ['', 'requests', 'success', 'req/s', 'Mbps', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'],
+    '---|---:|---:|---:|---:|---:|---:|---:|---:|---',
+    rows,
+  );
+}
+
+function sutParagraph(report: Report): string {
+  const sut = report.sut;
+  if (!sut) return '';
+  return (
+    `**SUT** (${sut.source}): RSS peak ${formatQuantity('mib', sut.rssPeakMiB)}, slope ${formatNumber(sut.rssSlopeMiBPerMin)} MiB/min · ` +
+    `CPU ${formatNumber(sut.cpuPercentMean)}% mean, ${formatNumber(sut.cpuMsPer1kRequests)} ms per 1k requests · ` +
+    `**harness**: RSS peak ${formatQuantity('mib', report.harness.rssPeakMiB)}, CPU ${formatNumber(report.harness.cpuPercent)}%`
+  );
+}
+
+function thresholdsSection(report: Report): string {
+  if (report.thresholds.length === 0) return '';
+  const failed = report.thresholds.filter((t) => !t.passed).length;
+  const rows = report.thresholds.map((t) => [t.passed ? '✅' : '❌', `\`${t.expression.replace(/`/g, "'")}\``, metricValueText(t.metric, t.value)]);
+  const title = failed > 0 ? `#### Thresholds: ${failed} of ${report.thresholds.length} failed` : `#### Thresholds: all ${report.thresholds.length} passed`;
+  return `${title}\n\n${tableOf(['', 'threshold', 'measured'], '---|---|---:', rows)}`;
+}
+
+function comparisonRows(metrics: readonly MetricComparison[]): string[][] {
+  const mark = { regression: '🔴 regression', improvement: '🟢 improvement', 'no change': 'no change' } as const;
+  return metrics.map((m) => [
+    escape(m.scope),
+    escape(metricLabel(m.metric)),
+    metricValueText(m.metric, m.before),
+    metricValueText(m.metric, m.after),
+    m.changeText,
+    m.tolerance,
+    pValueText(m.pValue, m.significant),
+    mark[m.verdict],
+  ]);
+}
+
+function comparisonSection(comparison: Comparison): string {
+  const head = ['scope', 'metric', 'before', 'after', 'change', 'tolerance', 'p', 'verdict'];
+  const align = '---|---|---:|---:|---:|---:|---:|---';
+  const { regressions, improvements } = comparison;
+  const changed = comparison.metrics.filter((m) => m.verdict !== 'no change');
+  const base = comparison.baseline;
+  const parts = [
+    `#### Compared with baseline (${escape(base.scenario)}, started ${base.startedAt}, proxybench ${escape(base.version)})`,
+    `${regressions > 0 ? `**${regressions} regression(s)**` : 'No regression'}, ${improvements} improvement(s) at significance level ${comparison.alpha}.`,
+    changed.length > 0 ? tableOf(head, align, comparisonRows(changed)) : '',
+    `<details><summary>All ${comparison.metrics.length} compared metrics</summary>\n\n${tableOf(head, align, comparisonRows(comparison.metrics))}\n\n</details>`,
+    comparison.notes.map((n) => `> ${escape(n)}`).join('\n'),
+  ];
+  return parts.filter((p) => p !== '').join('\n\n');
+}

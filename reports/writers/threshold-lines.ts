@@ -1,0 +1,16 @@
+import { metricValueText } from '../compare/metric-label.js';
+import type { ThresholdResult } from '../schema.js';
+import { painter } from './ansi.js';
+
+/**
+ * Console lines for evaluated thresholds, one each: `threshold ✗ FAIL  p95<100ms  (p95 = 123 ms)`.
+ * `color` adds ANSI colours (only when asked).
+ */
+export function formatThresholdLines(results: readonly ThresholdResult[], options: { color?: boolean } = {}): string[] {
+  const paint = painter(options.color ?? false);
+  return results.map((result) => {
+    const mark = result.passed ? paint('green', '✓ pass') : paint('red', '✗ FAIL');
+    const name = result.kind !== undefined ? `${result.kind}.${result.metric}` : result.metric;
+    return `threshold ${mark}  ${result.expression}  (${name} = ${metricValueText(result.metric, result.value)})`;
+  });
+}

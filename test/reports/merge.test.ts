@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { ReportError } from '../../harness/errors.js';
+import { createHistogram, decodeHistogram, summarize } from '../../reports/histogram-codec.js';
+import { mergeReports } from '../../reports/merge-reports.js';
+import type { Report } from '../../reports/schema.js';
+import { latencySamples, syntheticReport } from '../support/synthetic-report.js';
+
+const START_SEC = 1_700_000_000;
+const SECONDS = 4;
+
+/** Latencies of each shard: different medians and spreads, so a wrong merge shows in the tails. */
+const SAMPLES = [latencySamples(400, 5, 11), latencySamples(300, 8, 12), latencySamples(500, 3, 13, 0.8)];
+const CAUSES = ['timeout', 'reset', 'timeout'] as const;
+
+/** Shard `index` of 3: its samples over 4 s, one failure a second, starting `index` seconds late. */
+function shard(index: number, overrides: { scenario?: string; config?: Record<string, unknown>; thresholds?: string[]; aligned?: boolean } = {}): Report {
+  const samples = SAMPLES[index] ?? [];
+  const perSecond = samples.length / SECONDS;
+  return syntheticReport({
+    kinds: {
+      get: {
+        latenciesMs: samples,
+        requestsPerSecond: Array.from({ length: SECONDS }, () => perSecond + 1),
+        failuresPerSecond: Array.from({ length: SECONDS }, () => 1),
+        failureCause: CAUSES[index] ?? 'timeout',
+      },
+    },
+    startSec: START_SEC + (overrides.aligned ? 0 : index),
+    shard: { index, count: 3 },
+    config: { concurrency: 30, seed: 1, shard: { index, count: 3 }, ...overrides.config },
+    sut: { rssPeakMiB: 40 + index, cpuPercentSamples: Array.from({ length: 4 + index }, () => 20), pid: 777, cpuMsPer1kRequests: 30 },
+    ...(overrides.scenario ? { scenario: overrides.scenario } : {}),
+    ...(overrides.thresholds ? { thresholds: overrides.thresholds } : {}),
+  });
+}
+
+/** One histogram of every sample of every shard, recorded as the builder records them. */
+function allSamplesSummary(): ReturnType<typeof summarize> {
+  const h = createHistogram();
+  for (const ms of SAMPLES.flat()) h.recordValue(Math.max(1, Math.round(ms * 1000)));
+  const summary = summarize(h);
+  h.destroy();
+  return summary;
+}
+
+describe('mergeReports', () => {
+  const shards = [shard(0), shard(1), shard(2)];
+  const merged = mergeReports(shards);
+
+  it('gives the percentiles of one histogram of all samples, in total and per kind', () => {
+    expect(merged.totals.latencyMs).toEqual(allSamplesSummary());
+    expect(merged.byKind.get?.latencyMs).toEqual(allSamplesSummary());
+    expect(merged.totals.latencyMs.count).toBe(1200);
+  });
+
+  it('sums counters and errors by cause', () => {
+    expect(merged.totals.requests).toBe(1200 + 12);
+    expect(merged.totals.failures).toBe(12);
+    expect(merged.totals.errors).toEqual({ timeout: 8, reset: 4 });
+    expect(merged.totals.bytesIn).toBe(1200 * 1024);
+  });
+
+  it('computes rates over the span from the first start to the last end', () => {
+    // Shards start 0, 1 and 2 s late and run 4 s each: 6 s of wall-clock time.
+    expect(merged.durationMs).toBe(6000);
+    expect(merged.startedAt).toBe(new Date(START_SEC * 1000).toISOString());
+    expect(merged.totals.rps).toBeCloseTo(1212 / 6, 2);
+  });
+
+  it('aligns the series on wall-clock seconds and adds each second', () => {
+    expect(merged.series.map((p) => p.t - START_SEC)).toEqual([0, 1, 2, 3, 4, 5]);
+    const perShardSecond = SAMPLES.map((s) => s.length / SECONDS + 1);
+    const expected = [0, 1, 2, 3, 4, 5].map((second) =>
+      perShardSecond.reduce((sum, n, i) => sum + (second >= i && second < i + SECONDS ? n : 0), 0),
+    );
+    expect(merged.series.map((p) => p.totals.requests)).toEqual(expected);
+    const third = merged.series[2];
+    const histogram = decodeHistogram(third?.totals.histogram ?? '');
+    expect(histogram.totalCount).toBe(expected[2]! - 3);
+    expect(third?.totals.p99).toBe(summarize(histogram).p99);
+    histogram.destroy();
+    expect(third?.byKind.get?.requests).toBe(expected[2]);
+  });
+
+  it('lists every shard and adds concurrency and workers', () => {
+    expect(merged.shards).toEqual([{ index: 0, count: 3 }, { index: 1, count: 3 }, { index: 2, count: 3 }]);
+    expect(merged.load).toMatchObject({ model: 'closed', concurrency: 30, achievedRps: merged.totals.rps });
+    expect(merged.harness.workers).toBe(3);
+  });
+
+  it('re-bases the CPU per 1000 requests of a SUT all shards sampled on all requests', () => {
+    // Shard 2 has the most samples; its 30 ms per 1k covered its own 504 requests of the 1212.
+    expect(merged.sut?.cpuMsPer1kRequests).toBeCloseTo((30 * 504) / 1212, 3);
+    expect(merged.sut?.samples).toHaveLength(6);
+  });
+
+  it('evaluates thresholds again on the merged figures', () => {
+    const gated = [0, 1, 2].map((i) => shard(i, { thresholds: ['requests>=1000'] }));
+    expect(gated.every((r) => r.thresholds[0]?.passed === false)).toBe(true);
+    expect(mergeReports(gated).thresholds).toEqual([
+      { expression: 'requests>=1000', metric: 'requests', op: '>=', limit: 1000, value: 1212, passed: true },
+    ]);
+  });
+
+  it('warns when shards are missing', () => {
+    const partial = mergeReports([shard(0), shard(2)]);
+    expect(partial.warnings).toContainEqual({ code: 'partial', message: 'merged 2 of 3 shards: the figures cover part of the load only' });
+  });
+
+  it.each([
+    ['different scenarios', () => [shard(0), shard(1, { scenario: 'other' })], "different scenarios: report 1 is 'synthetic', report 2 (shard 2/3) is 'other'"],
+    ['different configs', () => [shard(0), shard(1, { config: { concurrency: 60 } })], 'config.concurrency is 30 in report 1 and 60 in report 2 (shard 2/3)'],
+    ['the same shard twice', () => [shard(0), shard(1), shard(1)], 'shard 2/3 is given twice'],
+    ['nothing', () => [], 'nothing to merge'],
+  ])('refuses %s', (_name, reports, message) => {
+    expect(() => mergeReports(reports())).toThrow(ReportError);
+    expect(() => mergeReports(reports())).toThrow(message);
+  });
+
+  it('merges direct baselines exactly and derives the overhead from the merged figures', () => {
+    // Each shard's direct baseline is its proxied figures: the merged overhead must be nil.
+    const withDirect = [0, 1, 2].map((i) => {
+      const r = shard(i, { aligned: true });
+      return { ...r, directBaseline: { byKind: r.byKind, overheadByKind: {} } };
+    });
+    const direct = mergeReports(withDirect).directBaseline;
+    expect(direct?.byKind.get?.latencyMs).toEqual(allSamplesSummary());
+    expect(direct?.overheadByKind.get).toEqual({ latencyAddedMs: { p50: 0, p90: 0, p99: 0 }, throughputRatio: 1 });
+  });
+
+  it('merges a single report into the same figures', () => {
+    const one = shard(1);
+    const again = mergeReports([one]);
+    expect(again.totals).toEqual(one.totals);
+    expect(again.series).toEqual(one.series);
+  });
+});

@@ -1,0 +1,125 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReportError } from '../../harness/errors.js';
+import { parseReport, readReport } from '../../reports/read-report.js';
+import { writeReportJson } from '../../reports/writers/json-file.js';
+import { latencySamples, syntheticReport } from '../support/synthetic-report.js';
+
+const report = syntheticReport({
+  kinds: { 'get-1k': { latenciesMs: latencySamples(50, 4, 1), requestsPerSecond: [20, 20, 12], failuresPerSecond: [1, 0, 1] } },
+  sut: { rssPeakMiB: 30, cpuPercentSamples: [5, 6] },
+});
+
+/** A deep copy of the report with one field (dotted path) set to `value`. */
+function withField(path: string, value: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(report)) as Record<string, unknown>;
+  const keys = path.split('.');
+  let node: Record<string, unknown> = copy;
+  for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  node[keys.at(-1) ?? ''] = value;
+  return copy;
+}
+
+describe('parseReport', () => {
+  it('accepts a report as a run writes it', () => {
+    expect(parseReport(JSON.parse(JSON.stringify(report)), 'r.json')).toEqual(report);
+  });
+
+  it.each([
+    ['totals.requests', 'many', 'r.json: totals.requests should be a number (got "many")'],
+    ['byKind.get-1k.latencyMs.p99', null, 'r.json: byKind.get-1k.latencyMs.p99 should be a number (got null)'],
+    ['series.0.totals.histogram', 'not base64!', 'r.json: series[0].totals.histogram should be an encoded histogram (base64) (got "not base64!")'],
+    ['totals.errors.gremlins', 3, 'r.json: totals.errors.gremlins should be a known error cause (got "gremlins")'],
+    ['sut.samples', {}, 'r.json: sut.samples should be an array (got an object)'],
+    ['tool.name', 'k6', 'r.json: tool.name should be one of proxybench (got "k6")'],
+    ['load.model', 'burst', 'r.json: load.model should be one of closed, open (got "burst")'],
+    ['partial', 'no', 'r.json: partial should be true or false (got "no")'],
+    ['thresholds', [{ expression: 'p99<1', metric: 'p99', op: '=', limit: 1, value: 2, passed: false }], 'r.json: thresholds[0].op should be one of <, <=, >, >=, == (got "=")'],
+  ])('names the file and the field when %s is wrong', (path, value, message) => {
+    const json = path.startsWith('series.0.') ? seriesField(path.slice('series.0.'.length), value) : withField(path, value);
+    expect(() => parseReport(json, 'r.json')).toThrow(new ReportError(message));
+  });
+
+  it.each([
+    [2, 'r.json: report schema version 2 is not supported (this proxybench reads version 1)'],
+    ['1', 'r.json: not a proxybench report (schemaVersion should be a number, got "1")'],
+  ])('refuses schema version %s', (version, message) => {
+    expect(() => parseReport(withField('schemaVersion', version), 'r.json')).toThrow(message);
+  });
+
+  it('throws only ReportError for any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        try {
+          parseReport(value, 'fuzz.json');
+          return false;
+        } catch (err) {
+          return err instanceof ReportError && err.message.startsWith('fuzz.json: ');
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('throws only ReportError when any one field of a report is replaced', () => {
+    const paths = fieldPaths(JSON.parse(JSON.stringify(report)) as Record<string, unknown>);
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.jsonValue(), (path, value) => {
+        try {
+          parseReport(withField(path, value), 'fuzz.json');
+          return true;
+        } catch (err) {
+          return err instanceof ReportError;
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+function seriesField(path: string, value: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(report)) as { series: Record<string, Record<string, unknown>>[] };
+  const [group = '', key = ''] = path.split('.');
+  const point = copy.series[0];
+  if (point?.[group]) point[group][key] = value;
+  return copy;
+}
+
+/** Dotted paths of every object field (arrays are left whole), for the mutation property. */
+function fieldPaths(node: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(node).flatMap(([key, value]) => {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    const nested = typeof value === 'object' && value !== null && !Array.isArray(value) ? fieldPaths(value as Record<string, unknown>, path) : [];
+    return [path, ...nested];
+  });
+}
+
+describe('readReport', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pb-read-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads back what writeReportJson wrote', async () => {
+    const path = join(dir, 'report.json');
+    await writeReportJson(path, report);
+    expect(await readReport(path)).toEqual(report);
+  });
+
+  it.each([
+    ['a missing file', 'missing.json', undefined, 'no such file'],
+    ['text that is not JSON', 'broken.json', '{"schemaVersion": 1,', 'not JSON ('],
+    ['a directory', '.', undefined, 'is a directory'],
+  ])('refuses %s', async (_name, file, content, message) => {
+    const path = join(dir, file);
+    if (content !== undefined) await writeFile(path, content);
+    await expect(readReport(path)).rejects.toThrow(ReportError);
+    await expect(readReport(path)).rejects.toThrow(`${path}: ${message}`);
+  });
+});
