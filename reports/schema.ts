@@ -21,7 +21,11 @@ export interface LatencySummary {
   readonly mean: number;
 }
 
-/** Setup and response phases (DESIGN rule 1). Setup phases count only requests that opened a connection. */
+/**
+ * Setup and response phases (DESIGN rule 1). The setup phases (connect, proxyHandshake, tls) cover
+ * every connection the run opened, warm-up included — with keep-alive most connections open during
+ * warm-up, and their setup cost is still the proxy's. `ttfb` covers measured requests only.
+ */
 export interface PhaseSummaries {
   /** TCP connect to the proxy (or origin, direct). */
   readonly connect: LatencySummary;
@@ -181,7 +185,9 @@ export type WarningCode =
   | 'no_connection_reuse'
   | 'all_failed'
   | 'partial'
-  | 'sample_too_small';
+  | 'sample_too_small'
+  /** The proxy under test failed to start or exited during the run (message quotes its stderr). */
+  | 'sut_failed';
 
 /** A threshold as evaluated after a run. */
 export interface ThresholdResult {

@@ -32,6 +32,9 @@ function validateEntry(input: unknown, field: string): RequestMixEntry {
   }
   const origin = obj.origin ?? (protocol === 'connect' ? 'https' : 'http');
   if (origin !== 'http' && origin !== 'https') throw new UsageError(`${field}.origin`, `expects 'http' or 'https' (got ${JSON.stringify(origin)})`);
+  if (protocol === 'http-forward' && origin === 'https') {
+    throw new UsageError(`${field}.origin`, "an HTTPS origin cannot be reached with absolute-URI forwarding; use protocol 'connect' (a tunnel) for it");
+  }
   const weight = obj.weight ?? 1;
   if (typeof weight !== 'number' || !(weight > 0)) throw new UsageError(`${field}.weight`, `expects a number > 0 (got ${JSON.stringify(weight)})`);
   return {

@@ -55,10 +55,7 @@ export class Recorder {
     if (outcome.staleRetried) c.staleRetries++;
     if (outcome.connection === 'new') {
       c.connectionsOpened++;
-      const h = kind.histograms;
-      if (outcome.connectUs >= 0) h.connect.recordValue(toUs(outcome.connectUs));
-      if (outcome.proxyHandshakeUs >= 0) h.proxyHandshake.recordValue(toUs(outcome.proxyHandshakeUs));
-      if (outcome.tlsUs >= 0) h.tls.recordValue(toUs(outcome.tlsUs));
+      this.recordSetup(kindIndex, outcome);
     } else if (outcome.connection === 'reused') {
       c.connectionsReused++;
     }
@@ -73,6 +70,19 @@ export class Recorder {
       c.errors[cause] = (c.errors[cause] ?? 0) + 1;
     }
     this.samplesSinceDrain++;
+  }
+
+  /**
+   * Records only the setup phases of a warm-up request that opened a connection. With keep-alive
+   * most connections open during warm-up; dropping their setup times would leave the report's
+   * connect/handshake/TLS figures empty exactly when connections are reused well.
+   */
+  recordSetup(kindIndex: number, outcome: RequestOutcome): void {
+    if (outcome.connection !== 'new') return;
+    const h = this.kind(kindIndex).histograms;
+    if (outcome.connectUs >= 0) h.connect.recordValue(toUs(outcome.connectUs));
+    if (outcome.proxyHandshakeUs >= 0) h.proxyHandshake.recordValue(toUs(outcome.proxyHandshakeUs));
+    if (outcome.tlsUs >= 0) h.tls.recordValue(toUs(outcome.tlsUs));
   }
 
   /** Counts a backoff taken after a failure of `kindIndex`. */

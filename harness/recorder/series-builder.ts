@@ -1,4 +1,4 @@
-import { addEncoded, createHistogram, encodeHistogram, summarize, type Histogram } from '../../reports/histogram-codec.js';
+import { addEncoded, createHistogram, encodeHistogram, type Histogram } from '../../reports/histogram-codec.js';
 import { addCounters, emptyCounters, type StatsCounters } from '../../reports/stats.js';
 import type { SeriesPoint, SeriesStats } from '../../reports/schema.js';
 import type { BatchMessage } from './batch.js';
@@ -40,6 +40,12 @@ export class SeriesBuilder {
     // it counts toward the next open second rather than reopening history.
     const lastClosed = this.closed[this.closed.length - 1]?.t ?? -Infinity;
     const t = batch.second <= lastClosed ? lastClosed + 1 : batch.second;
+    this.latestSecond[batch.workerIndex] = Math.max(this.latestSecond[batch.workerIndex] ?? 0, t);
+    // Heartbeats and warm-up setup samples move the worker on but open no second of the series.
+    if (!batch.deltas.some((d) => d.counters.requests > 0)) {
+      this.closeCompleteSeconds();
+      return;
+    }
     let second = this.open.get(t);
     if (!second) {
       second = this.newSecond();
@@ -52,7 +58,6 @@ export class SeriesBuilder {
       if (delta.histograms.latency !== undefined) addEncoded(kind.latency, delta.histograms.latency);
     }
     second.inFlight.set(batch.workerIndex, batch.inFlight);
-    this.latestSecond[batch.workerIndex] = Math.max(this.latestSecond[batch.workerIndex] ?? 0, t);
     this.closeCompleteSeconds();
   }
 
@@ -109,7 +114,8 @@ export class SeriesBuilder {
 }
 
 function seriesStats(counters: StatsCounters, latency: Histogram, inFlight: number | undefined): SeriesStats {
-  const summary = summarize(latency);
+  // Only the two percentiles a second shows: each one is a pass over the histogram's buckets.
+  const p = (percentile: number): number => (latency.totalCount > 0 ? Math.round(latency.getValueAtPercentile(percentile)) / 1000 : 0);
   return {
     requests: counters.requests,
     successes: counters.successes,
@@ -117,8 +123,8 @@ function seriesStats(counters: StatsCounters, latency: Histogram, inFlight: numb
     errors: { ...counters.errors },
     rps: counters.requests,
     bytesIn: counters.bytesIn,
-    p50: summary.p50,
-    p99: summary.p99,
+    p50: p(50),
+    p99: p(99),
     inFlight: inFlight ?? 0,
     histogram: encodeHistogram(latency),
   };

@@ -45,6 +45,7 @@ export async function startRunSut(config: RunConfig, targets: RunTargets): Promi
       source: 'embedded',
       command: 'proxybench reference proxies',
       startupMs: proxies.startupMs,
+      exitedEarly: proxies.exited.then((e) => `the reference proxies exited during the run (${e.signal ?? `code ${e.code}`})`),
       stop: async () => {
         await monitor.stop();
         await proxies.stop();

@@ -2,6 +2,8 @@ import { evaluateThresholds } from '../../reports/thresholds/evaluate-thresholds
 import { parseThreshold } from '../../reports/thresholds/parse-threshold.js';
 import type { Report } from '../../reports/schema.js';
 import { writeReportJson } from '../../reports/writers/json-file.js';
+import { SutError } from '../errors.js';
+import { emptyCounters, emptyHistograms } from '../../reports/stats.js';
 import type { Protocol } from '../../scenarios/scenario.js';
 import { Aggregator } from '../recorder/aggregator.js';
 import type { WorkerHealth } from '../recorder/batch.js';
@@ -38,7 +40,17 @@ export async function run(options: RunOptions): Promise<Report> {
   const harness = new HarnessMonitor();
   harness.start();
   try {
-    sut = await startRunSut(config, targets);
+    try {
+      sut = await startRunSut(config, targets);
+    } catch (err) {
+      if (err instanceof SutError && options.out) await writeReportJson(options.out, sutFailureReport(config, err));
+      throw err;
+    }
+    let sutExit: string | undefined;
+    let stopping = false;
+    void sut.exitedEarly?.then((message) => {
+      if (!stopping) sutExit = message;
+    });
     const endpoints: RunEndpoints = {
       origins: { ...(targets.http ? { http: targets.http } : {}), ...(targets.https ? { https: targets.https } : {}) },
       ...(targets.caPem ? { originCaPem: targets.caPem } : {}),
@@ -76,6 +88,8 @@ export async function run(options: RunOptions): Promise<Report> {
       partial,
       ...(sut.monitor?.leakWarning() ? { sutLeak: sut.monitor.leakWarning()! } : {}),
     });
+    stopping = true;
+    if (sutExit) warnings.push({ code: 'sut_failed', message: sutExit });
     const withHarness: Report = { ...draft, harness: harnessFigures, warnings };
     const report: Report = { ...withHarness, thresholds: evaluateThresholds(withHarness, thresholds) };
     if (options.out) await writeReportJson(options.out, report);
@@ -122,7 +136,8 @@ async function runPhase(
     }
   };
   try {
-    const pool = await runWorkers(plans, aggregator, options.signal, onStart);
+    // Only the first phase keeps the shared start instant of a sharded run.
+    const pool = await runWorkers(plans, aggregator, options.signal, onStart, protocolOverride ? undefined : config.startAtMs);
     await measureStarted;
     const usage = monitors.harness ? await monitors.harness.markMeasureEnd() : undefined;
     monitors.sut?.monitor?.markMeasureEnd();
@@ -141,4 +156,22 @@ async function runPhase(
   } finally {
     timers.forEach((t) => clearTimeout(t));
   }
+}
+
+/**
+ * The report of a run whose SUT never came up: no figures, the SUT's error and stderr tail as a
+ * warning, so a CI job that keeps the report file sees why (the CLI exits 3).
+ */
+function sutFailureReport(config: RunConfig, err: SutError): Report {
+  const kinds = new Map(config.scenario.mix.map((m) => [m.name, { counters: emptyCounters(), histograms: emptyHistograms() }]));
+  const report = buildReport({
+    config,
+    startedAtWallMs: Date.now(),
+    proxied: { kinds, series: [], measuredMs: 1 },
+    harness: { workers: 0, rssPeakMiB: 0, cpuPercent: 0, cpuUsPerRequest: 0, eventLoopDelayP99Ms: 0, saturated: false },
+    sut: null,
+    partial: true,
+    warnings: [{ code: 'sut_failed', message: `${err.message}${err.stderrTail ? `\n${err.stderrTail}` : ''}` }],
+  });
+  return { ...report, durationMs: 0 };
 }

@@ -28,6 +28,8 @@ export async function runWorkers(
   aggregator: Aggregator,
   signal: AbortSignal | undefined,
   onStart?: (startAtWallMs: number) => void,
+  /** Epoch ms at which the load starts (shards of one run share it); default: as soon as all are ready. */
+  startAtWallMs?: number,
 ): Promise<PoolResult> {
   const entry = distEntry('harness/run/worker-entry.js');
   const workers = plans.map((plan) => new Worker(entry, { workerData: plan }));
@@ -49,9 +51,9 @@ export async function runWorkers(
             case 'ready':
               if (++ready === workers.length) {
                 clearTimeout(readyTimer);
-                const startAtWallMs = Date.now() + START_LEAD_MS;
-                onStart?.(startAtWallMs);
-                workers.forEach((w) => w.postMessage({ type: 'start', startAtWallMs } satisfies MainMessage));
+                const startAt = Math.max(Date.now() + START_LEAD_MS, startAtWallMs ?? 0);
+                onStart?.(startAt);
+                workers.forEach((w) => w.postMessage({ type: 'start', startAtWallMs: startAt } satisfies MainMessage));
               }
               break;
             case 'batch':

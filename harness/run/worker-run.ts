@@ -135,6 +135,7 @@ export class WorkerRun {
     if (!outcome.ok) this.lastFailedKind = kindIndex;
     if (!measured) {
       this.warmupRequests++;
+      this.recorder.recordSetup(kindIndex, outcome);
       return outcome;
     }
     this.rollSecond();

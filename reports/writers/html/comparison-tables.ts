@@ -14,20 +14,19 @@ interface ComparedMetric {
   /** The metric's name in a {@link Comparison} (`compare` judges only some of these). */
   readonly metric: string;
   readonly read: (s: Stats) => number;
-  /** The figure without its unit, so a cell reads `1.34 → 1.68 ms`. */
+  /** The figure without its unit (the header carries it), so a cell stays short: `1.34 → 1.68 (+25.4 %)`. */
   readonly show: (value: number) => string;
-  readonly unit: string;
 }
 
 const percent = (ratio: number): string => (ratio * 100).toFixed(2);
 
 const COMPARED: readonly ComparedMetric[] = [
-  { label: 'p50', metric: 'p50', read: (s) => s.latencyMs.p50, show: formatSignificant, unit: 'ms' },
-  { label: 'p95', metric: 'p95', read: (s) => s.latencyMs.p95, show: formatSignificant, unit: 'ms' },
-  { label: 'p99', metric: 'p99', read: (s) => s.latencyMs.p99, show: formatSignificant, unit: 'ms' },
-  { label: 'p99.9', metric: 'p999', read: (s) => s.latencyMs.p999, show: formatSignificant, unit: 'ms' },
-  { label: 'req/s', metric: 'rps', read: (s) => s.rps, show: formatSignificant, unit: '' },
-  { label: 'success', metric: 'successRate', read: (s) => s.successRate, show: percent, unit: '%' },
+  { label: 'p50 (ms)', metric: 'p50', read: (s) => s.latencyMs.p50, show: formatSignificant },
+  { label: 'p95 (ms)', metric: 'p95', read: (s) => s.latencyMs.p95, show: formatSignificant },
+  { label: 'p99 (ms)', metric: 'p99', read: (s) => s.latencyMs.p99, show: formatSignificant },
+  { label: 'p99.9 (ms)', metric: 'p999', read: (s) => s.latencyMs.p999, show: formatSignificant },
+  { label: 'req/s', metric: 'rps', read: (s) => s.rps, show: formatSignificant },
+  { label: 'success (%)', metric: 'successRate', read: (s) => s.successRate, show: percent },
 ];
 
 const VERDICT_CLASS: Readonly<Record<Verdict, string>> = { regression: 'worse', improvement: 'better', 'no change': '' };
@@ -50,8 +49,7 @@ export function comparisonTable(report: Report, baseline: Report, comparison?: C
       const b = m.read(before);
       const a = m.read(after);
       const verdict = verdicts.get(`${name}|${m.metric}`);
-      const unit = m.unit === '' ? '' : ` ${m.unit}`;
-      return { text: `${m.show(b)} → ${m.show(a)}${unit} (${formatChange(b, a)})`, className: verdict ? VERDICT_CLASS[verdict] : '' };
+      return { text: `${m.show(b)} → ${m.show(a)} (${formatChange(b, a)})`, className: verdict ? VERDICT_CLASS[verdict] : '' };
     }),
   ]);
   return htmlTable(['kind', ...COMPARED.map((m) => m.label)], rows);

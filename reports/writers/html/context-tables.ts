@@ -125,7 +125,7 @@ export function warningsBlock(report: Report): string {
   return `<section class="warnings" id="warnings"><h2>Warnings (${items.length})</h2><ul>${items.join('')}</ul></section>`;
 }
 
-/** Success rate of the total, for the page's header line. */
+/** One line of the total's figures (requests, success, req/s, p99) for the page's header. */
 export function headerSummary(report: Report): string {
   const t = report.totals;
   return `${formatCount(t.requests)} requests · ${formatRatio(t.successRate)} success · ${formatSignificant(t.rps)} req/s · p99 ${t.latencyMs.count === 0 ? '—' : formatMs(t.latencyMs.p99)}`;

@@ -32,7 +32,8 @@ export function formatSignificant(value: number): string {
 /** Relative change from `before` to `after`, e.g. `+12.5 %`; `—` when `before` is 0. */
 export function formatChange(before: number, after: number): string {
   if (before === 0) return after === 0 ? '0 %' : '—';
-  const change = ((after - before) / before) * 100;
+  // Signed after rounding, so a change of −0.01 % reads `0.0 %`, not `−0.0 %`.
+  const change = Math.round(((after - before) / before) * 1000) / 10;
   const sign = change > 0 ? '+' : change < 0 ? '−' : '';
   return `${sign}${Math.abs(change).toFixed(1)} %`;
 }

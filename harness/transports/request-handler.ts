@@ -1,0 +1,207 @@
+import { performance } from 'node:perf_hooks';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { BodyVerifier } from '../../mock-targets/origins/deterministic-body.js';
+import type { ErrorCause } from './error-cause.js';
+import { isConnectionClosedError, requestFailure } from './classify-error.js';
+import { classifyStatus, type ResponseSource } from './classify-status.js';
+import { UploadDigestCheck } from './upload-digest-check.js';
+import { expectSocket, stopExpecting, takeFreshSetup, type SocketObserver } from './socket-tracker.js';
+import { TransportFailure } from './transport-failure.js';
+import type { PreparedRequest, RequestOutcome } from './transport.js';
+
+/** What a request's handler needs from the transport that dispatched it. */
+export interface HandlerHost {
+  /** Who may have answered a non-2xx: only the origin (tunnels, direct), or maybe the proxy (forward). */
+  readonly responseSource: ResponseSource;
+  /** The whole-request limit, ms. */
+  readonly totalMs: number;
+  /** Re-sends `handler`'s request once on a new connection (DESIGN rule 12); false if it cannot. */
+  retryOnFreshConnection(handler: RequestHandler, request: PreparedRequest): boolean;
+}
+
+/**
+ * The undici dispatch handler of one request: it times the phases, learns which connection the
+ * request went on (socket-tracker.ts), verifies the body chunk by chunk as it arrives (never
+ * holding it), classifies failures and resolves the request's outcome exactly once. Beside
+ * undici's own request objects and the promise, it is all the transport allocates per request,
+ * with its BodyVerifier (or UploadDigestCheck) and the outcome; undici's callbacks are its methods.
+ */
+export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserver {
+  private readonly startMs = performance.now();
+  private controller: Dispatcher.DispatchController | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private done = false;
+  /** The abort reason when we ended the request before undici gave us a controller. */
+  private pendingAbort: Error | null = null;
+  private responseStarted = false;
+  private ttfbUs = -1;
+  private statusCode = 0;
+  private bytesIn = 0;
+  private bytesOut = 0;
+  private connection: RequestOutcome['connection'] = 'none';
+  private connectUs = -1;
+  private proxyHandshakeUs = -1;
+  private tlsUs = -1;
+  private staleRetried = false;
+  /** Cause decided from the status line, reported once the (drained) body has ended. */
+  private statusCause: ErrorCause | undefined;
+  private statusDetail = '';
+  private readonly verifier: BodyVerifier | null;
+  private readonly digest: UploadDigestCheck | null;
+
+  constructor(
+    private readonly host: HandlerHost,
+    private readonly request: PreparedRequest,
+    private readonly resolve: (outcome: RequestOutcome) => void,
+  ) {
+    const expect = request.expect;
+    this.verifier = expect.kind === 'deterministic' ? new BodyVerifier(expect.seed, expect.bytes) : null;
+    this.digest = expect.kind === 'upload-digest' ? new UploadDigestCheck(expect.bytes, expect.sha256Hex) : null;
+    this.timer = setTimeout(onTotalTimeout, host.totalMs, this);
+  }
+
+  /** Fails the request before it was dispatched (e.g. a transport that is closed). */
+  fail(cause: ErrorCause, detail: string): void {
+    this.finish(cause, detail);
+  }
+
+  /** undici is about to write the request on a connection (synchronously before sendHeaders). */
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.done) {
+      // Ended while queued (total timeout): free the pool slot now that undici offers a way.
+      controller.abort(this.pendingAbort ?? new TransportFailure('other', 'request ended before it was sent'));
+      return;
+    }
+    this.controller = controller;
+    expectSocket(this);
+  }
+
+  /** The connection the request is written on: `new` if it was opened for it, else `reused`. */
+  onSocket(socket: object): void {
+    const setup = takeFreshSetup(socket);
+    if (setup === undefined) {
+      this.connection = 'reused';
+    } else {
+      this.connection = 'new';
+      this.connectUs = setup.connectUs;
+      this.proxyHandshakeUs = setup.proxyHandshakeUs;
+      this.tlsUs = setup.tlsUs;
+    }
+    this.bytesOut = this.request.upload?.bytes ?? 0;
+  }
+
+  /**
+   * The first byte of the response arrived. Deprecated in undici's types but still forwarded by
+   * its UnwrapHandler; it is what DESIGN rule 12 needs to tell a stale connection (closed before
+   * any byte of the response) from one that broke mid-response.
+   */
+  onResponseStarted(): void {
+    this.responseStarted = true;
+  }
+
+  /** Status and headers arrived: the time to first byte; a non-2xx is classified here. */
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (statusCode < 200) return; // 1xx interim responses are not the answer
+    this.ttfbUs = Math.round((performance.now() - this.startMs) * 1000);
+    this.statusCode = statusCode;
+    if (statusCode >= 300) {
+      const classified = classifyStatus(statusCode, headers, this.host.responseSource);
+      this.statusCause = classified.cause;
+      this.statusDetail = classified.detail;
+    }
+  }
+
+  /** One body chunk: counted, and checked against the expected body as it passes. */
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytesIn += chunk.length;
+    if (this.statusCause !== undefined) return; // an error page: drained so the connection stays usable
+    if (this.verifier !== null) this.verifier.update(chunk);
+    else this.digest?.update(chunk);
+  }
+
+  /** The body ended: the request's verdict. */
+  onResponseEnd(): void {
+    if (this.statusCause !== undefined) {
+      this.finish(this.statusCause, this.statusDetail);
+    } else if (this.verifier !== null) {
+      const verdict = this.verifier.finish();
+      if (verdict === 'ok') this.finish(undefined, '');
+      else this.finish('integrity', `body ${verdict}: ${this.bytesIn} bytes received, ${this.request.expect.bytes} expected`);
+    } else if (this.digest !== null) {
+      const problem = this.digest.problem();
+      if (problem === undefined) this.finish(undefined, '');
+      else this.finish('integrity', problem);
+    } else {
+      this.finish(undefined, '');
+    }
+  }
+
+  /** The request failed (from undici, our connect function, or our own abort). */
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    if (this.done) return;
+    stopExpecting(this);
+    if (this.isStale(err) && this.host.retryOnFreshConnection(this, this.request)) return;
+    const { cause, detail } = requestFailure(err);
+    if (cause === 'reset' && this.statusCode !== 0) {
+      this.finish(cause, `${detail}, mid-response after ${this.bytesIn} body bytes`);
+    } else {
+      this.finish(cause, detail);
+    }
+  }
+
+  /** Called by the transport just before it re-dispatches this request on a new connection. */
+  prepareRetry(): void {
+    this.staleRetried = true;
+    this.controller = null;
+    this.connection = 'none';
+    this.connectUs = -1;
+    this.proxyHandshakeUs = -1;
+    this.tlsUs = -1;
+    this.bytesOut = 0;
+  }
+
+  /** Ends the request at the total limit, wherever it is. */
+  timeOut(): void {
+    this.timer = undefined;
+    if (this.done) return;
+    const failure = new TransportFailure('timeout_total', `request not complete within ${this.host.totalMs} ms`);
+    this.finish(failure.failureCause, failure.detail);
+    if (this.controller !== null) this.controller.abort(failure);
+    else this.pendingAbort = failure;
+  }
+
+  /** DESIGN rule 12: a reused connection closed before any byte of the answer, for a GET, once. */
+  private isStale(err: Error): boolean {
+    return this.connection === 'reused' && !this.responseStarted && !this.staleRetried &&
+      this.request.method === 'GET' && isConnectionClosedError(err);
+  }
+
+  private finish(cause: ErrorCause | undefined, detail: string): void {
+    if (this.done) return;
+    this.done = true;
+    stopExpecting(this);
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    const outcome: RequestOutcome = {
+      ok: cause === undefined,
+      cause,
+      detail: cause === undefined ? undefined : detail,
+      statusCode: this.statusCode,
+      ttfbUs: this.ttfbUs,
+      totalUs: Math.round((performance.now() - this.startMs) * 1000),
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      connection: this.connection,
+      connectUs: this.connectUs,
+      proxyHandshakeUs: this.proxyHandshakeUs,
+      tlsUs: this.tlsUs,
+      staleRetried: this.staleRetried,
+    };
+    this.resolve(outcome);
+  }
+}
+
+// A module-level function with the handler as argument, so arming the timer allocates no closure.
+function onTotalTimeout(handler: RequestHandler): void {
+  handler.timeOut();
+}
