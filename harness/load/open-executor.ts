@@ -23,6 +23,9 @@ export const OPEN_LOOP_DEFAULTS = {
  */
 const MAX_HITS_PER_PASS = 1024;
 
+/** While waiting for a slot the loop is woken by the settle that frees one; this bounds the wait anyway. */
+const WAIT_FOR_SLOT_RECHECK_MS = 100;
+
 /**
  * The open model (DESIGN rule 2): requests start when the pacer says they are due, not when
  * earlier ones settle, and each is fired with its *intended* start so latency is measured from it
@@ -35,12 +38,15 @@ const MAX_HITS_PER_PASS = 1024;
  *   intended time — by default one inter-arrival interval, at least
  *   {@link OPEN_LOOP_DEFAULTS}.lateToleranceFloorMs: it started after the next request was due, so
  *   the harness did not keep the schedule. Its latency still counts from the intended time.
- * - **Waiting** while every slot is busy or a backoff runs: it may still start until the next
- *   request is due (its own slot of the schedule) — its wait is part of its latency.
- * - **Dropped** (counted, `onDropped`) when the next request falls due while it still waits. The
- *   harness never builds a backlog behind `maxInFlight` or a backoff: a queue there would grow
- *   with the schedule, and its burst on release would hit a struggling proxy hardest. k6 drops
- *   the same way; the report shows offered vs achieved rate.
+ * - **Waiting for a slot** while all `maxInFlight` slots are busy: it starts, late, as soon as one
+ *   frees, and the overdue requests behind it follow one per freed slot, each with its own
+ *   intended start (wrk2's rule). This is the case coordinated-omission correction exists for: a
+ *   proxy that stalls makes requests wait, and their wait must show in the latency, not vanish
+ *   into a "dropped" count. The backlog is only an index into the schedule, so it costs no memory,
+ *   and a freed slot starts one request, so it never bursts beyond `maxInFlight`.
+ * - **Dropped** (counted, `onDropped`) when a backoff covers its whole slot of the schedule (the
+ *   harness holds off on purpose after failures; sending those later in a burst would hit a
+ *   struggling proxy hardest), or when the run ends before it could start.
  *
  * Backoff: failures are counted in a streak over the worker's requests in the order they settle,
  * reset by a success. A failure while no backoff runs starts one of {@link backoffDelayMs}(streak)
@@ -118,19 +124,43 @@ class OpenLoop {
       if (intendedMs > nowMs) return intendedMs;
       // A hit's slot of the schedule ends when the next one is due; the last one's, at the end.
       const slotEndMs = this.#intendedMs(this.#hit + 1) ?? Math.max(endAtMs, intendedMs);
-      const slotFree = this.#inFlight < this.#options.maxInFlight;
-      if (slotFree && nowMs >= this.#backoffUntilMs) {
+      if (nowMs >= endAtMs + this.#toleranceMs(intendedMs, slotEndMs)) {
+        // The run is over: what is still owed to the schedule was never sent.
+        this.#dropRest(endAtMs);
+        return undefined;
+      }
+      const inBackoff = nowMs < this.#backoffUntilMs;
+      if (!inBackoff && this.#inFlight < this.#options.maxInFlight) {
         this.#start(intendedMs, slotEndMs, nowMs);
+      } else if (!inBackoff) {
+        // Every slot busy: wait for one (a settle wakes the loop); the sleep is only a safety net.
+        this.#waitingForSlot = true;
+        return nowMs + WAIT_FOR_SLOT_RECHECK_MS;
       } else if (slotEndMs <= nowMs) {
         this.#counts.dropped++;
         this.#options.hooks.onDropped?.(intendedMs);
       } else {
-        this.#waitingForSlot = !slotFree;
-        return slotFree ? Math.min(slotEndMs, this.#backoffUntilMs) : slotEndMs;
+        return Math.min(slotEndMs, this.#backoffUntilMs);
       }
       this.#hit++;
     }
     return this.#clock.now(); // yield: a sleep of 0 lets timers and I/O run before the next pass
+  }
+
+  /** Counts every hit from the current one that was due before `endAtMs` as dropped. */
+  #dropRest(endAtMs: number): void {
+    for (;;) {
+      const intendedMs = this.#intendedMs(this.#hit);
+      if (intendedMs === undefined || intendedMs >= endAtMs || this.#counts.started + this.#counts.dropped >= this.#maxRequests) return;
+      this.#counts.dropped++;
+      this.#options.hooks.onDropped?.(intendedMs);
+      this.#hit++;
+    }
+  }
+
+  /** How late a start may be before it counts as late: one interval, at least the timer floor. */
+  #toleranceMs(intendedMs: number, slotEndMs: number): number {
+    return this.#options.lateToleranceMs ?? Math.max(OPEN_LOOP_DEFAULTS.lateToleranceFloorMs, slotEndMs - intendedMs);
   }
 
   /** Intended start of `hit` on the clock; each hit is asked for twice in a row, so the last answer is kept. */
@@ -145,8 +175,7 @@ class OpenLoop {
 
   #start(intendedMs: number, slotEndMs: number, nowMs: number): void {
     const lateByMs = nowMs - intendedMs;
-    const toleranceMs = this.#options.lateToleranceMs ?? Math.max(OPEN_LOOP_DEFAULTS.lateToleranceFloorMs, slotEndMs - intendedMs);
-    const isLate = lateByMs > toleranceMs;
+    const isLate = lateByMs > this.#toleranceMs(intendedMs, slotEndMs);
     if (isLate) this.#counts.late++;
     this.#counts.started++;
     this.#inFlight++;

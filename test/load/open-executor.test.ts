@@ -111,20 +111,21 @@ describe('runOpenLoop', () => {
     expect(counts).toEqual({ started: 5, backoffs: 0, late: 1, dropped: 0 });
   });
 
-  it('drops the requests that find maxInFlight reached until the next one is due', async () => {
-    // One slot, held 35 ms by the first request: 10 and 20 ms are dropped, 30 ms starts at 35.
+  it('makes requests that find maxInFlight reached wait, then start one per freed slot with their intended starts (wrk2)', async () => {
+    // One slot, held 35 ms by the first request: 10, 20 and 30 ms wait and start at 35, 36, 37.
     const { clock, recorder, late, dropped, done } = openLoop((i) => ({ ok: true, durationMs: i === 0 ? 35 : 1 }), {
       maxInFlight: 1,
       bounds: { endAtMs: 60 },
     });
     const counts = await clock.run(done);
-    expect(dropped).toEqual([10, 20]);
-    expect(recorder.calls.map((call) => [call.intendedStartMs, call.calledAtMs])).toEqual([[0, 0], [30, 35], [40, 40], [50, 50]]);
-    expect(late).toEqual([]);
-    expect(counts).toEqual({ started: 4, backoffs: 0, late: 0, dropped: 2 });
+    expect(dropped).toEqual([]);
+    expect(recorder.calls.map((call) => [call.intendedStartMs, call.calledAtMs])).toEqual([[0, 0], [10, 35], [20, 36], [30, 37], [40, 40], [50, 50]]);
+    // Late beyond one interval (10 ms): the waits of 25 and 16 ms; 7 ms is within the interval.
+    expect(late).toEqual([[10, 25], [20, 16]]);
+    expect(counts).toEqual({ started: 6, backoffs: 0, late: 2, dropped: 0 });
   });
 
-  it('stays within maxInFlight against a proxy that never answers, dropping the rest', async () => {
+  it('stays within maxInFlight against a proxy that never answers, and counts what was never sent as dropped', async () => {
     const { clock, recorder, done } = openLoop(() => ({ ok: false, durationMs: 10_000 }), {
       pacer: constantPacer(1000),
       maxInFlight: 50,
