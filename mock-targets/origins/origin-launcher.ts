@@ -1,6 +1,6 @@
 import type { OriginAddress } from '../../harness/transports/transport.js';
 import { startChildService, type ChildExit } from '../child-service.js';
-import type { OriginProcessConfig, OriginProcessReply } from './origin-process.js';
+import type { OriginProcessConfig, OriginProcessReply } from './origin-process-messages.js';
 
 /** The mock targets running in their own process. */
 export interface RunningOriginProcess {

@@ -1,6 +1,7 @@
 import { serveAsChild } from '../child-entry.js';
 import { startOrigin } from './http-origin.js';
 import { startTcpEcho } from './tcp-echo.js';
+import type { OriginProcessConfig, OriginProcessReply } from './origin-process-messages.js';
 
 /**
  * Child-process entry of the mock targets (forked by origin-launcher.ts, run from dist/). The
@@ -9,18 +10,6 @@ import { startTcpEcho } from './tcp-echo.js';
  * Protocol: the first IPC message is {@link OriginProcessConfig}; the child answers
  * {@link OriginProcessReply} (child-entry.ts does the IPC and the shutdown).
  */
-
-/** Which targets to start. */
-export interface OriginProcessConfig {
-  readonly http: boolean;
-  readonly https: boolean;
-  readonly tcpEcho: boolean;
-}
-
-/** The child's answer. */
-export type OriginProcessReply =
-  | { readonly type: 'ready'; readonly httpPort?: number; readonly httpsPort?: number; readonly tcpEchoPort?: number; readonly caPem?: string }
-  | { readonly type: 'error'; readonly message: string };
 
 serveAsChild<OriginProcessConfig, Omit<Extract<OriginProcessReply, { type: 'ready' }>, 'type'>>(
   'origin-process',
