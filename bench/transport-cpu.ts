@@ -1,12 +1,10 @@
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool, ProxyAgent, type Dispatcher } from 'undici';
 import type { ProxyEndpoint } from '../harness/config/proxy-url.js';
-import { distEntry } from '../harness/run/dist-entry.js';
 import { createTransport } from '../harness/transports/create-transport.js';
 import type { OriginAddress, PreparedRequest, RequestOutcome, Transport } from '../harness/transports/transport.js';
+import { startOriginProcess } from '../mock-targets/origins/origin-launcher.js';
 import { downloadPath } from '../mock-targets/origins/origin-paths.js';
 import { startReferenceProxies } from '../mock-targets/proxies/reference-proxies.js';
 import type { Protocol } from '../scenarios/scenario.js';
@@ -93,10 +91,11 @@ function report(name: string, result: LoopResult): void {
   );
 }
 
-async function startTargets(): Promise<{ targets: Targets; stop: () => void }> {
-  const child = fork(distEntry('bench/transport-cpu-origin.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
-  const [targets] = (await once(child, 'message')) as [Targets];
-  return { targets, stop: () => child.disconnect() };
+/** The mock origins in their own process, so this process's `cpuUsage()` holds the transports' CPU alone. */
+async function startTargets(): Promise<{ targets: Targets; stop: () => Promise<void> }> {
+  const origins = await startOriginProcess({ http: true, https: true, tcpEcho: false });
+  if (!origins.http || !origins.https || !origins.caPem) throw new Error('the origin process did not start both origins');
+  return { targets: { http: origins.http, https: origins.https, caPem: origins.caPem }, stop: origins.stop };
 }
 
 async function benchTransport(name: string, transport: Transport, request: PreparedRequest, options: BenchOptions): Promise<void> {
@@ -201,7 +200,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await proxies.stop();
-    stop();
+    await stop();
   }
 }
 
