@@ -82,7 +82,7 @@ export function declareRunFlags<T>(y: Argv<T>): Argv<RunFlags> {
     .option('sut-pid', { ...s, describe: 'Sample an already running proxy (and its children) by PID. Default: none' })
     .option('sut-sample-interval', { ...s, describe: `Time between SUT samples. Default: ${ms(SUT_DEFAULTS.sampleIntervalMs)}` })
     .option('direct-baseline', { type: 'boolean', describe: 'Also run the same mix straight to the origin and report the proxy-added latency. Default: off' })
-    .option('threshold', { ...s, array: true, nargs: 1, alias: 't', describe: "Pass/fail gate, repeatable: 'successRate>=0.99', 'p95<100ms', 'sut.rssPeakMiB<64', 'get-1k.p99<20ms'. Default: the scenario's, if any" })
+    .option('threshold', { ...s, array: true, nargs: 1, alias: 't', describe: "Pass/fail gate, repeatable: 'successRate>=0.99', 'p95<100ms', 'sut.rssPeakMiB<64', 'get-1k.p99<20ms'; with --baseline also tolerances such as 'p99:+5%'. Default: the scenario's, if any" })
     .option('baseline', { ...s, describe: 'Compare with this earlier report at the end (exit 1 on regression). Default: none' })
     .option('shard', { ...s, describe: 'INDEX/COUNT: run 1/COUNT of the load as shard INDEX (merge the reports with `proxybench merge`). Default: 0/1' })
     .option('start-at', { ...s, describe: 'ISO time or epoch ms at which every shard starts the load. Default: now' })
@@ -103,6 +103,10 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
   const int = (flag: string) => (v: string) => parsePositiveInt(`--${flag}`, v);
   const num = (flag: string) => (v: string) => parseNonNegative(`--${flag}`, v);
   if (f.sut !== undefined && f['sut-pid'] !== undefined) throw new UsageError('--sut-pid', 'cannot be combined with --sut: start the proxy or attach to it, not both');
+  const tolerance = f.threshold?.find(isTolerance);
+  if (tolerance !== undefined && f.baseline === undefined) {
+    throw new UsageError('--threshold', `'${tolerance}' is a tolerance against a baseline: add --baseline FILE, or write a gate such as 'p99<50ms'`);
+  }
   if (f.rate !== undefined && f.concurrency !== undefined) throw new UsageError('--rate', 'cannot be combined with --concurrency: --rate is the open model, --concurrency the closed one');
   const sut: SutOptions | undefined = f.sut !== undefined
     ? {
@@ -146,12 +150,18 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     ...(sut ? { sut } : {}),
     sutSampleIntervalMs: opt(f['sut-sample-interval'], dur('sut-sample-interval')),
     directBaseline: f['direct-baseline'] ?? false,
-    ...(f.threshold ? { thresholds: f.threshold } : {}),
+    // 'metric:+5%' is a tolerance for --baseline; everything else an absolute gate on this run.
+    ...(f.threshold ? { thresholds: f.threshold.filter((t) => !isTolerance(t)) } : {}),
     shard: opt(f.shard, parseShard),
     startAtMs: opt(f['start-at'], parseStartAt),
   };
   // Drop keys left undefined so scenario defaults apply.
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as unknown as RunOptions;
+}
+
+/** A `--threshold` written as a tolerance (`p99:+5%`) rather than a gate (`p99<50ms`). */
+export function isTolerance(expression: string): boolean {
+  return /^[^<>=]*:[+-]/.test(expression.trim());
 }
 
 function positiveNumber(field: string, v: string): number {

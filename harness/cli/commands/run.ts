@@ -11,7 +11,7 @@ import { renderMarkdown } from '../../../reports/writers/markdown.js';
 import { EXIT_CODES } from '../../errors.js';
 import { run } from '../../run/run.js';
 import { createProgressLine } from '../progress-line.js';
-import { declareRunFlags, runOptionsFromFlags, type RunFlags } from '../run-flags.js';
+import { declareRunFlags, isTolerance, runOptionsFromFlags, type RunFlags } from '../run-flags.js';
 import { onInterrupt } from '../interrupt.js';
 
 /**
@@ -41,7 +41,8 @@ export const runCommand: CommandModule<object, RunFlags> = {
       progress?.clear();
       interrupt.dispose();
     }
-    const comparison = baseline ? compareReports(baseline, report) : undefined;
+    const tolerances = (flags.threshold ?? []).filter(isTolerance);
+    const comparison = baseline ? compareReports(baseline, report, { tolerances }) : undefined;
     if (flags.md) await writeFileAtomic(flags.md, renderMarkdown(report, comparison));
     if (flags.junit) await writeFileAtomic(flags.junit, renderJunit(report, comparison));
     if (flags.html) await writeFileAtomic(flags.html, renderHtmlReport(report, baseline ? { baseline } : {}));
