@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../reports/schema.js';
+import { startDelayingHttpProxy, type FaultyProxy } from '../fixtures/faulty-proxies.js';
+import { AnyLoopbackPort } from '../fixtures/loopback-allowlist.js';
+import { runCli, tempDir } from '../support/cli.js';
+
+const SHORT = ['--duration', '3s', '--warmup', '500ms', '--concurrency', '4', '--workers', '1'];
+let dir: string;
+let slow: FaultyProxy;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  slow = await startDelayingHttpProxy({ allow: new AnyLoopbackPort(), delayMs: 20 });
+  const base = await runCli(['run', 'http-get', ...SHORT, '--out', join(dir, 'base.json'), '--quiet']);
+  expect(base.code, base.stderr).toBe(0);
+});
+
+afterAll(async () => {
+  await slow.close();
+});
+
+describe('run --baseline and absolute thresholds gate a CI job', () => {
+  it('exits 1 and names the regression when the proxy got 20 ms slower', async () => {
+    const result = await runCli(['run', 'http-get', ...SHORT, '--proxy', `http://127.0.0.1:${slow.port}`, '--baseline', join(dir, 'base.json'), '--out', join(dir, 'slow.json'), '--md', join(dir, 'slow.md'), '--junit', join(dir, 'slow.xml')]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/p50[^\n]*regression/);
+    const md = await readFile(join(dir, 'slow.md'), 'utf8');
+    expect(md).toMatch(/regression/);
+    const junit = await readFile(join(dir, 'slow.xml'), 'utf8');
+    expect(junit).toMatch(/<failure[^>]*>/);
+  });
+
+  it('exits 0 against itself with thresholds that hold, and lists them in the report', async () => {
+    const out = join(dir, 'again.json');
+    // Two 3 s runs on a shared 2-core machine differ by more than the default tolerances; this test is
+    // about the wiring (verdict → exit 0), so the tolerances are wide. Noise rules are unit-tested in
+    // test/reports/compare.test.ts.
+    const wide = ['p50:+300%', 'p95:+300%', 'p99:+500%', 'max:+2000%', 'rps:-80%', 'throughputMbps:-80%'].flatMap((t) => ['--threshold', t]);
+    const result = await runCli(['run', 'http-get', ...SHORT, '--baseline', join(dir, 'base.json'), ...wide, '--threshold', 'successRate>=0.99', '--threshold', 'p99<5s', '--out', out]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const report = JSON.parse(await readFile(out, 'utf8')) as Report;
+    expect(report.thresholds.map((t) => [t.expression, t.passed])).toEqual([['successRate>=0.99', true], ['p99<5s', true]]);
+  });
+
+  it('exits 1 when an absolute threshold fails, with the measured value in the report', async () => {
+    const out = join(dir, 'gate.json');
+    const result = await runCli(['run', 'http-get', ...SHORT, '--proxy', `http://127.0.0.1:${slow.port}`, '--threshold', 'p50<5ms', '--out', out]);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(await readFile(out, 'utf8')) as Report;
+    expect(report.thresholds[0]).toMatchObject({ expression: 'p50<5ms', passed: false });
+    expect(report.thresholds[0]!.value).toBeGreaterThan(20);
+  });
+
+  it('refuses a tolerance without a baseline as a usage error', async () => {
+    const result = await runCli(['run', 'http-get', '--threshold', 'p99:+5%']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('--baseline');
+  });
+});
