@@ -75,8 +75,12 @@ export interface Stats {
   readonly backoffs: number;
   /** Requests re-sent once because a reused connection was found closed (DESIGN rule 12). */
   readonly staleRetries: number;
-  /** Connections (or tunnels) opened, and requests that went on a reused one. */
-  readonly connections: { readonly opened: number; readonly reused: number; readonly reuseRatio: number };
+  /**
+   * Connections (or tunnels) opened, and requests that went on a reused one. `perSecond` is opened
+   * per second of measured time (the setup rate under `new-per-request`); absent in reports
+   * written before it existed.
+   */
+  readonly connections: { readonly opened: number; readonly reused: number; readonly reuseRatio: number; readonly perSecond?: number };
   /** Open model: requests started after their intended time because every slot was busy. */
   readonly late: number;
   /** Open model: requests never started because the in-flight limit was reached. */
@@ -187,7 +191,9 @@ export type WarningCode =
   | 'partial'
   | 'sample_too_small'
   /** The proxy under test failed to start or exited during the run (message quotes its stderr). */
-  | 'sut_failed';
+  | 'sut_failed'
+  /** The harness's own limits (open files, local ports) capped the run: not the proxy's fault. */
+  | 'harness_limit';
 
 /** A threshold as evaluated after a run. */
 export interface ThresholdResult {
@@ -209,6 +215,43 @@ export interface ProxyOverhead {
   readonly latencyAddedMs: { readonly p50: number; readonly p90: number; readonly p99: number };
   /** Proxied rps / direct rps. */
   readonly throughputRatio: number;
+}
+
+/**
+ * A hold run (`many-connections`): connections opened and held, why the others failed, and what
+ * holding them cost the proxy's memory.
+ */
+export interface HeldConnections {
+  /** Connections (or tunnels) the run set out to open. */
+  readonly target: number;
+  readonly protocol: Protocol;
+  readonly origin: 'http' | 'https';
+  /** Opened completely: TCP, the proxy handshake, and TLS when the origin is https. */
+  readonly established: number;
+  /** Attempts that failed to open (`errors` says why). */
+  readonly failed: number;
+  /** Established connections that ended before the hold did (closed by the proxy, or a trickle request failed). */
+  readonly closedEarly: number;
+  /** Failures by cause, opening and trickling together (`harness_limit`: our fd or port limit, not the proxy's). */
+  readonly errors: Partial<Record<ErrorCause, number>>;
+  /** Setup phases of the established connections, ms. */
+  readonly phasesMs: { readonly connect: LatencySummary; readonly proxyHandshake: LatencySummary; readonly tls: LatencySummary };
+  /** HdrHistogram compressed base64 (µs) behind `phasesMs`. */
+  readonly phaseHistograms: { readonly connect: string; readonly proxyHandshake: string; readonly tls: string };
+  /** From the first attempt to the last one settled, ms. */
+  readonly openingMs: number;
+  /** How long the connections were held once all attempts had settled, ms. */
+  readonly holdMs: number;
+  /** Trickle mode: a tiny request on each held connection every `intervalMs`. */
+  readonly trickle?: { readonly intervalMs: number; readonly ok: number; readonly failed: number };
+  /** RSS of the proxy's process tree before the first connection opened, MiB; null when no SUT was sampled. */
+  readonly sutRssBaselineMiB: number | null;
+  /** RSS of the proxy's process tree while the connections were held (median of the hold's second half), MiB. */
+  readonly sutRssHeldMiB: number | null;
+  /** (held − baseline) / established × 1000, MiB; null without a SUT sample or an established connection. */
+  readonly sutRssPerThousandMiB: number | null;
+  /** How to lift the harness's limit, when `harness_limit` occurred. */
+  readonly hint?: string;
 }
 
 /** Run environment. */
@@ -251,6 +294,8 @@ export interface Report {
     readonly byKind: Readonly<Record<string, Stats>>;
     readonly overheadByKind: Readonly<Record<string, ProxyOverhead>>;
   };
+  /** A hold run (`many-connections`): the held connections; totals and byKind then describe the trickle requests. */
+  readonly held?: HeldConnections;
   readonly thresholds: readonly ThresholdResult[];
   readonly warnings: readonly ReportWarning[];
 }

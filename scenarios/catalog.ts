@@ -1,13 +1,15 @@
+import { connectionChurn } from './connection-churn.js';
 import { directGet } from './direct-get.js';
 import { httpGet } from './http-get.js';
 import { httpMixed } from './http-mixed.js';
 import { httpsConnect } from './https-connect.js';
+import { manyConnections } from './many-connections.js';
 import { proxyMixed } from './proxy-mixed.js';
 import type { Scenario } from './scenario.js';
 import { socks5Http } from './socks5-http.js';
 
 /** The built-in scenarios, in the order `proxybench scenarios` lists them. */
-export const BUILT_IN_SCENARIOS: readonly Scenario[] = [httpMixed, httpGet, httpsConnect, socks5Http, proxyMixed, directGet];
+export const BUILT_IN_SCENARIOS: readonly Scenario[] = [httpMixed, httpGet, httpsConnect, socks5Http, proxyMixed, directGet, connectionChurn, manyConnections];
 
 /** The built-in scenario called `name`, or undefined. */
 export function builtInScenario(name: string): Scenario | undefined {

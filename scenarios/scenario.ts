@@ -60,6 +60,25 @@ export interface ScenarioDefaults {
   readonly thresholds?: readonly string[];
 }
 
+/**
+ * A hold phase instead of a request loop (issue #5, `many-connections`): open `connections`
+ * connections or tunnels through the proxy, keep them open for `holdMs`, idle or with a tiny
+ * request on each every `trickleIntervalMs`, then close them all. The mix then describes the
+ * trickle request (its name is the report's `byKind` key).
+ */
+export interface HoldSpec {
+  /** Connections (or tunnels) to open and hold. */
+  readonly connections: number;
+  /** How each is opened: `connect` a CONNECT tunnel, `socks5` a SOCKS5 tunnel, `http-forward` a bare TCP connection to the proxy. */
+  readonly protocol: Protocol;
+  /** Which mock origin the tunnels lead to (https: TLS end to end inside each tunnel). */
+  readonly origin: 'http' | 'https';
+  /** Trickle mode: ms between two tiny requests on each connection; absent = idle. */
+  readonly trickleIntervalMs?: number;
+  /** How long the connections are held once all are open, ms. */
+  readonly holdMs: number;
+}
+
 /** A complete scenario. */
 export interface Scenario {
   readonly name: string;
@@ -67,14 +86,17 @@ export interface Scenario {
   readonly description: string;
   readonly mix: readonly RequestMixEntry[];
   readonly defaults: ScenarioDefaults;
+  /** Present: the run holds connections open instead of running the request loop. */
+  readonly hold?: HoldSpec;
 }
 
 /** The proxy protocols a scenario needs (`direct` needs none). */
 export function proxyProtocolsNeeded(scenario: Scenario): ReadonlySet<'http' | 'socks5'> {
   const needed = new Set<'http' | 'socks5'>();
-  for (const entry of scenario.mix) {
-    if (entry.protocol === 'http-forward' || entry.protocol === 'connect') needed.add('http');
-    if (entry.protocol === 'socks5') needed.add('socks5');
+  const protocols = [...scenario.mix.map((entry) => entry.protocol), ...(scenario.hold ? [scenario.hold.protocol] : [])];
+  for (const protocol of protocols) {
+    if (protocol === 'http-forward' || protocol === 'connect') needed.add('http');
+    if (protocol === 'socks5') needed.add('socks5');
   }
   return needed;
 }

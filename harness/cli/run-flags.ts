@@ -37,6 +37,9 @@ export interface RunFlags {
   'sut-pid'?: string;
   'sut-sample-interval'?: string;
   'direct-baseline'?: boolean;
+  connections?: string;
+  hold?: string;
+  trickle?: string;
   threshold?: string[];
   shard?: string;
   'start-at'?: string;
@@ -82,6 +85,9 @@ export function declareRunFlags<T>(y: Argv<T>): Argv<RunFlags> {
     .option('sut-pid', { ...s, describe: 'Sample an already running proxy (and its children) by PID. Default: none' })
     .option('sut-sample-interval', { ...s, describe: `Time between SUT samples. Default: ${ms(SUT_DEFAULTS.sampleIntervalMs)}` })
     .option('direct-baseline', { type: 'boolean', describe: 'Also run the same mix straight to the origin and report the proxy-added latency. Default: off' })
+    .option('connections', { ...s, describe: "Hold scenarios (many-connections): connections or tunnels to open and hold. Default: the scenario's (2000)" })
+    .option('hold', { ...s, describe: "Hold scenarios: how long to hold the connections once open. Default: the scenario's (10s)" })
+    .option('trickle', { ...s, describe: 'Hold scenarios: send a tiny GET on each held connection this often, e.g. 1s. Default: idle' })
     .option('threshold', { ...s, array: true, nargs: 1, alias: 't', describe: "Pass/fail gate, repeatable: 'successRate>=0.99', 'p95<100ms', 'sut.rssPeakMiB<64', 'get-1k.p99<20ms'; with --baseline also tolerances such as 'p99:+5%'. Default: the scenario's, if any" })
     .option('baseline', { ...s, describe: 'Compare with this earlier report at the end (exit 1 on regression). Default: none' })
     .option('shard', { ...s, describe: 'INDEX/COUNT: run 1/COUNT of the load as shard INDEX (merge the reports with `proxybench merge`). Default: 0/1' })
@@ -150,6 +156,9 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     ...(sut ? { sut } : {}),
     sutSampleIntervalMs: opt(f['sut-sample-interval'], dur('sut-sample-interval')),
     directBaseline: f['direct-baseline'] ?? false,
+    connections: opt(f.connections, int('connections')),
+    holdMs: opt(f.hold, dur('hold')),
+    trickleIntervalMs: opt(f.trickle, dur('trickle')),
     // 'metric:+5%' is a tolerance for --baseline; everything else an absolute gate on this run.
     ...(f.threshold ? { thresholds: f.threshold.filter((t) => !isTolerance(t)) } : {}),
     shard: opt(f.shard, parseShard),

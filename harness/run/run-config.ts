@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { loadScenario } from '../../scenarios/load-scenario.js';
-import { proxyProtocolsNeeded, type ConnectionPolicy, type Scenario, type Stage } from '../../scenarios/scenario.js';
+import { proxyProtocolsNeeded, type ConnectionPolicy, type HoldSpec, type Scenario, type Stage } from '../../scenarios/scenario.js';
 import { formatProxyEndpoint, parseProxyUrl, type ProxyEndpoint } from '../config/proxy-url.js';
 import { UsageError } from '../errors.js';
 import { BACKOFF_DEFAULTS, type BackoffOptions } from '../load/backoff.js';
 import { stagesDurationMs } from '../load/stages.js';
 import type { PhaseTimeouts } from '../transports/transport.js';
+import { redactCommand } from './redact-secrets.js';
 import type { RunOptions, SutOptions } from './run-options.js';
 
 /** proxybench's own defaults, where neither a flag nor the scenario says otherwise. */
@@ -48,6 +49,8 @@ export interface RunConfig {
   readonly thresholds: readonly string[];
   readonly shard?: { readonly index: number; readonly count: number };
   readonly startAtMs?: number;
+  /** A hold run (`many-connections`): connections held instead of a request loop, flags applied. */
+  readonly hold?: HoldSpec;
 }
 
 /** Resolves and validates options into a config. Throws UsageError naming the field. */
@@ -98,7 +101,35 @@ export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> 
     ...(options.startAtMs !== undefined ? { startAtMs: options.startAtMs } : {}),
   };
   validateBackoff(config.backoff);
-  return config;
+  const hold = resolveHold(scenario, options);
+  // A hold run has no warm-up; its measured time is the hold.
+  return hold ? { ...config, hold, durationMs: hold.holdMs, warmupMs: 0 } : config;
+}
+
+/** The scenario's hold phase with --connections, --hold and --trickle applied; undefined for a request loop. */
+function resolveHold(scenario: Scenario, options: RunOptions): HoldSpec | undefined {
+  const hold = scenario.hold;
+  if (!hold) {
+    const flag = options.connections !== undefined ? '--connections' : options.holdMs !== undefined ? '--hold' : options.trickleIntervalMs !== undefined ? '--trickle' : undefined;
+    if (flag) throw new UsageError(flag, `applies only to hold scenarios such as many-connections; '${scenario.name}' runs a request loop`);
+    return undefined;
+  }
+  if (hold.protocol === 'http-forward' && hold.origin === 'https') {
+    throw new UsageError('scenario.hold.origin', "an HTTPS origin cannot be reached through a forward connection; use protocol 'connect'");
+  }
+  // The mix's first entry is the trickle request: the origin it names is the one the run starts.
+  const trickle = scenario.mix[0];
+  if (trickle?.protocol !== hold.protocol || trickle.origin !== hold.origin) {
+    throw new UsageError('scenario.mix[0]', `a hold scenario's first mix entry is its trickle request and must use the hold's protocol and origin (${hold.protocol}, ${hold.origin})`);
+  }
+  const trickleIntervalMs = options.trickleIntervalMs ?? hold.trickleIntervalMs;
+  return {
+    connections: wholePositive('--connections', options.connections ?? hold.connections),
+    protocol: hold.protocol,
+    origin: hold.origin,
+    holdMs: positive('--hold', options.holdMs ?? hold.holdMs),
+    ...(trickleIntervalMs !== undefined ? { trickleIntervalMs: positive('--trickle', trickleIntervalMs) } : {}),
+  };
 }
 
 /** Picks the HTTP and SOCKS5 proxies from the given URLs, and says which protocol is missing. */
@@ -156,6 +187,6 @@ export function describeConfig(config: RunConfig): Record<string, unknown> {
     scenario: scenario.name,
     mix: scenario.mix,
     proxies: [httpProxy, socksProxy].filter((p): p is ProxyEndpoint => p !== undefined).map(formatProxyEndpoint),
-    ...(sut ? { sut: sut.kind === 'spawn' ? { kind: 'spawn', command: sut.command, cwd: sut.cwd, env: Object.keys(sut.env ?? {}) } : sut } : {}),
+    ...(sut ? { sut: sut.kind === 'spawn' ? { kind: 'spawn', command: redactCommand(sut.command, config), cwd: sut.cwd, env: Object.keys(sut.env ?? {}) } : sut } : {}),
   };
 }

@@ -60,6 +60,12 @@ export interface RunOptions {
   readonly sutSampleIntervalMs?: number;
   /** Also run the same mix straight to the origin, and report the proxy's added latency. */
   readonly directBaseline?: boolean;
+  /** Hold scenarios (`many-connections`): connections to open and hold (default the scenario's). */
+  readonly connections?: number;
+  /** Hold scenarios: how long to hold them once open, ms (default the scenario's). */
+  readonly holdMs?: number;
+  /** Hold scenarios: a tiny request on each held connection this often, ms (default the scenario's: idle). */
+  readonly trickleIntervalMs?: number;
   /** Absolute thresholds (`p95<100ms`), added to the scenario's. */
   readonly thresholds?: readonly string[];
   /** Shard of a distributed run: this process takes 1/count of the load. */

@@ -1,11 +1,16 @@
+import { performance } from 'node:perf_hooks';
 import { startReferenceProxies } from '../../mock-targets/proxies/reference-proxies.js';
 import { proxyProtocolsNeeded } from '../../scenarios/scenario.js';
 import type { SutResources } from '../../reports/schema.js';
-import type { ProxyEndpoint } from '../config/proxy-url.js';
+import { redactProxyUrl, type ProxyEndpoint } from '../config/proxy-url.js';
+import { SutError, UsageError } from '../errors.js';
 import { attachSut } from '../sut/attached-sut.js';
-import { spawnSut } from '../sut/spawned-sut.js';
-import { SutMonitor } from '../sut/sut-monitor.js';
+import { spawnSut, type SpawnedSut } from '../sut/spawned-sut.js';
+import { SUT_DEFAULTS, SutMonitor } from '../sut/sut-monitor.js';
+import { canConnect, waitForPort } from '../sut/wait-for-port.js';
+import { redactCommand, redactPasswords } from './redact-secrets.js';
 import type { RunConfig } from './run-config.js';
+import type { SutOptions } from './run-options.js';
 import type { RunTargets } from './run-targets.js';
 
 /** The proxy under test as a run uses it: where it listens, and its process being sampled. */
@@ -15,12 +20,16 @@ export interface RunSut {
   /** Absent when the proxy is external and neither --sut nor --sut-pid was given. */
   readonly monitor?: SutMonitor;
   readonly source?: SutResources['source'];
+  /** The command line, the proxies' passwords redacted. */
   readonly command?: string;
+  /** Spawned: from spawn until every proxy port accepted a connection, ms. */
   readonly startupMs?: number;
   /** Resolves if a spawned or embedded SUT exits while the run is going. */
   readonly exitedEarly?: Promise<string>;
   stop(): Promise<void>;
 }
+
+type SpawnOptions = Extract<SutOptions, { kind: 'spawn' }>;
 
 /**
  * Gets the proxy under test: the embedded reference proxies (no --proxy), a --sut command started
@@ -54,23 +63,15 @@ export async function startRunSut(config: RunConfig, targets: RunTargets): Promi
   }
   const sut = config.sut;
   if (sut?.kind === 'spawn') {
-    const first = config.httpProxy ?? config.socksProxy!;
-    const spawned = await spawnSut({
-      command: sut.command,
-      ...(sut.cwd ? { cwd: sut.cwd } : {}),
-      ...(sut.env ? { env: sut.env } : {}),
-      ready: { host: first.host, port: first.port },
-      ...(sut.readyTimeoutMs !== undefined ? { readyTimeoutMs: sut.readyTimeoutMs } : {}),
-      ...(sut.stopGraceMs !== undefined ? { stopGraceMs: sut.stopGraceMs } : {}),
-    });
+    const { spawned, startupMs } = await spawnUntilEveryPortReady(config, sut);
     const monitor = monitorOf(spawned.pid);
     return {
       ...endpoints,
       monitor,
       source: 'spawned',
-      command: spawned.command,
-      startupMs: spawned.startupMs,
-      exitedEarly: spawned.exited.then((e) => `the proxy under test exited during the run (${e.signal ?? `code ${e.code}`}): ${spawned.stderrTail(5)}`),
+      command: redactCommand(spawned.command, config),
+      startupMs,
+      exitedEarly: spawned.exited.then((e) => redactPasswords(`the proxy under test exited during the run (${e.signal ?? `code ${e.code}`}): ${spawned.stderrTail(5)}`, config)),
       stop: async () => {
         await monitor.stop();
         await spawned.stop();
@@ -80,7 +81,66 @@ export async function startRunSut(config: RunConfig, targets: RunTargets): Promi
   if (sut?.kind === 'attach') {
     const attached = await attachSut(sut.pid);
     const monitor = monitorOf(attached.pid);
-    return { ...endpoints, monitor, source: 'attached', command: attached.command, stop: () => monitor.stop() };
+    // A process's own command line may carry the proxy's password (microsocks -P).
+    return { ...endpoints, monitor, source: 'attached', command: redactCommand(attached.command, config), stop: () => monitor.stop() };
   }
   return { ...endpoints, stop: async () => undefined };
+}
+
+/**
+ * Spawns a --sut command and waits until every proxy port of the run accepts a connection: the
+ * first through spawnSut, the others here within what is left of the same ready timeout. One
+ * command may start several proxies (`sh -c "squid … & exec danted …"` for proxy-mixed), and a run
+ * that sent SOCKS5 requests before dante listened would count its start-up as failures.
+ * `startupMs` covers the wait for all of them. Errors are SutErrors with passwords redacted.
+ */
+async function spawnUntilEveryPortReady(config: RunConfig, sut: SpawnOptions): Promise<{ spawned: SpawnedSut; startupMs: number }> {
+  const redact = (text: string): string => redactPasswords(text, config);
+  const [first, ...others] = distinctPorts([config.httpProxy, config.socksProxy]);
+  if (!first) throw new UsageError('--sut', 'needs --proxy too, to say where the proxy under test listens');
+  for (const port of others) {
+    if (await canConnect(port.host, port.port)) {
+      throw new SutError(`${port.host}:${port.port} already accepts connections before the SUT started: another process holds the port`);
+    }
+  }
+  const readyTimeoutMs = sut.readyTimeoutMs ?? SUT_DEFAULTS.readyTimeoutMs;
+  let spawned: SpawnedSut;
+  try {
+    spawned = await spawnSut({
+      command: sut.command,
+      ...(sut.cwd ? { cwd: sut.cwd } : {}),
+      ...(sut.env ? { env: sut.env } : {}),
+      ready: first,
+      readyTimeoutMs,
+      ...(sut.stopGraceMs !== undefined ? { stopGraceMs: sut.stopGraceMs } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof SutError)) throw err;
+    // spawnSut shows the command with URL passwords redacted only; show it as the report does.
+    const message = err.message.replaceAll(redactProxyUrl(sut.command), () => redactCommand(sut.command, config));
+    throw new SutError(redact(message), redact(err.stderrTail));
+  }
+  const waitStartMs = performance.now();
+  const exited = new AbortController();
+  void spawned.exited.then(() => exited.abort());
+  for (const port of others) {
+    // At least 1 ms: waitForPort gives up before its first attempt when no time is left.
+    const leftMs = Math.max(1, readyTimeoutMs - spawned.startupMs - (performance.now() - waitStartMs));
+    if (await waitForPort(port.host, port.port, leftMs, exited.signal)) continue;
+    const exit = exited.signal.aborted ? await spawned.exited : undefined;
+    await spawned.stop();
+    const why = exit
+      ? `exited (${exit.signal ?? `code ${exit.code}`}) before ${port.host}:${port.port} accepted connections`
+      : `accepted connections on ${first.host}:${first.port} but not on ${port.host}:${port.port} within ${readyTimeoutMs} ms; it was stopped`;
+    const tail = redact(spawned.stderrTail());
+    throw new SutError(`the SUT '${redactCommand(sut.command, config)}' ${why}${tail ? `; its last output:\n${tail}` : ''}`, tail);
+  }
+  return { spawned, startupMs: spawned.startupMs + (performance.now() - waitStartMs) };
+}
+
+/** The proxies' listening addresses, each host:port once (one proxy may speak both protocols). */
+function distinctPorts(proxies: readonly (ProxyEndpoint | undefined)[]): { host: string; port: number }[] {
+  const seen = new Map<string, { host: string; port: number }>();
+  for (const p of proxies) if (p && !seen.has(`${p.host}:${p.port}`)) seen.set(`${p.host}:${p.port}`, { host: p.host, port: p.port });
+  return [...seen.values()];
 }

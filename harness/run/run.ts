@@ -14,6 +14,7 @@ import { resolveRunConfig, type RunConfig } from './run-config.js';
 import type { RunOptions, RunProgress } from './run-options.js';
 import { startRunSut, type RunSut } from './run-sut.js';
 import { startRunTargets } from './run-targets.js';
+import { runHoldPhase } from './hold/run-hold.js';
 import { harnessResources, runWarnings } from './warnings.js';
 import { runWorkers } from './worker-pool.js';
 
@@ -57,8 +58,10 @@ export async function run(options: RunOptions): Promise<Report> {
       ...(sut.httpProxy ? { httpProxy: sut.httpProxy } : {}),
       ...(sut.socksProxy ? { socksProxy: sut.socksProxy } : {}),
     };
-    const proxied = await runPhase(config, endpoints, options, { harness, sut });
-    const direct = config.directBaseline && !options.signal?.aborted
+    // A hold scenario (many-connections) holds connections open instead of running the request loop.
+    const holdPhase = config.hold ? await runHoldPhase(config, endpoints, { harness, sut }, options.signal) : undefined;
+    const proxied = holdPhase ?? (await runPhase(config, endpoints, options, { harness, sut }));
+    const direct = !holdPhase && config.directBaseline && !options.signal?.aborted
       ? await runPhase(config, endpoints, options, {}, 'direct')
       : undefined;
     const partial = proxied.interrupted || (options.signal?.aborted ?? false);
@@ -90,7 +93,8 @@ export async function run(options: RunOptions): Promise<Report> {
     });
     stopping = true;
     if (sutExit) warnings.push({ code: 'sut_failed', message: sutExit });
-    const withHarness: Report = { ...draft, harness: harnessFigures, warnings };
+    if (holdPhase) warnings.push(...holdPhase.warnings);
+    const withHarness: Report = { ...draft, harness: harnessFigures, warnings, ...(holdPhase ? { held: holdPhase.held } : {}) };
     const report: Report = { ...withHarness, thresholds: evaluateThresholds(withHarness, thresholds) };
     if (options.out) await writeReportJson(options.out, report);
     return report;

@@ -80,6 +80,8 @@ export class SutMonitor {
   private phase: Phase = 'before';
   private previous: Previous | undefined;
   private samplerFailure: string | undefined;
+  private recorded = 0;
+  private lastRssBytes = 0;
   private readonly all = new SutPhaseStats();
   private readonly measured = new SutPhaseStats();
   private readonly series = new BoundedSeries<SutSample>(SUT_DEFAULTS.maxReportSamples);
@@ -120,6 +122,21 @@ export class SutMonitor {
       if (this.phase !== 'measured') return;
       await this.takeSample();
       this.phase = 'after';
+    });
+  }
+
+  /**
+   * Takes a sample now (it joins the series like any other) and resolves with the tree's RSS, MiB;
+   * undefined when the process is gone or the sampler failed. For figures tied to a moment of the
+   * run, such as a hold run's RSS before opening and while connections are held.
+   */
+  sampleRssMiB(): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      this.enqueue(async () => {
+        const before = this.recorded;
+        await this.takeSample();
+        resolve(this.recorded > before ? this.lastRssBytes / BYTES_PER_MIB : undefined);
+      });
     });
   }
 
@@ -183,6 +200,8 @@ export class SutMonitor {
     this.all.add(sample, atMs, interval);
     if (this.phase === 'measured') this.measured.add(sample, atMs, prev?.phase === 'measured' ? interval : undefined);
     this.previous = { atMs, phase: this.phase, cpuTimeMs: sample.cpuTimeMs };
+    this.recorded++;
+    this.lastRssBytes = sample.rssBytes;
     this.series.push({
       t: round(sample.wallMs / 1000, 3),
       rssMiB: round(sample.rssBytes / BYTES_PER_MIB, 2),

@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { ErrorCause } from '../../harness/transports/error-cause.js';
 import { formatDurationMs } from '../../harness/config/units.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';
-import type { Report, Stats } from '../schema.js';
+import type { HeldConnections, LatencySummary, Report, Stats } from '../schema.js';
 import { painter } from './ansi.js';
 import { formatThresholdLines } from './threshold-lines.js';
 
@@ -19,8 +19,10 @@ export function formatRunSummary(report: Report, options: { color?: boolean } = 
   const paint = painter(options.color ?? false);
   return [
     headerLine(report),
-    statsTable(report, paint, options.color ?? false),
-    phasesLine(report.totals),
+    // An idle hold run makes no requests: an all-zero table would only hide the held: line.
+    report.held && report.totals.requests === 0 ? '' : statsTable(report, paint, options.color ?? false),
+    phasesLine('phases', report.totals.phasesMs, report.config.connectionPolicy === 'new-per-request' ? report.totals.connections.perSecond : undefined),
+    ...heldLines(report.held),
     harnessLine(report),
     sutLine(report),
     ...formatThresholdLines(report.thresholds, options),
@@ -31,8 +33,9 @@ export function formatRunSummary(report: Report, options: { color?: boolean } = 
 }
 
 function headerLine(report: Report): string {
-  const load =
-    report.load.model === 'closed'
+  const load = report.held
+    ? `holding ${report.held.target} ${report.held.protocol} connections`
+    : report.load.model === 'closed'
       ? `closed model, ${report.load.concurrency} in flight`
       : `open model, ${formatNumber(report.load.offeredRps)} req/s offered, ${formatNumber(report.load.achievedRps)} achieved` +
         (report.load.scheduleKept ? '' : ' (schedule not kept)');
@@ -77,17 +80,36 @@ function topErrors(errors: Stats['errors']): string {
   return sorted.length > 2 ? `${shown} (+${sorted.length - 2} more)` : shown;
 }
 
-function phasesLine(totals: Stats): string {
-  const phases = [
-    ['connect', totals.phasesMs.connect],
-    ['proxy handshake', totals.phasesMs.proxyHandshake],
-    ['tls', totals.phasesMs.tls],
-    ['ttfb', totals.phasesMs.ttfb],
-  ] as const;
-  const present = phases.filter(([, summary]) => summary.count > 0);
+/** Setup (and response) phases that occurred, p50/p99; with `connectionsPerSecond` the setup rate too. */
+function phasesLine(label: string, phasesMs: Partial<Stats['phasesMs']>, connectionsPerSecond?: number): string {
+  const phases: [string, LatencySummary | undefined][] = [
+    ['connect', phasesMs.connect],
+    ['proxy handshake', phasesMs.proxyHandshake],
+    ['tls', phasesMs.tls],
+    ['ttfb', phasesMs.ttfb],
+  ];
+  const present = phases.filter((entry): entry is [string, LatencySummary] => entry[1] !== undefined && entry[1].count > 0);
   if (present.length === 0) return '';
   const parts = present.map(([name, s]) => `${name} ${formatNumber(s.p50)}/${formatNumber(s.p99)}`);
-  return `phases p50/p99 ms: ${parts.join(' · ')}`;
+  const rate = connectionsPerSecond !== undefined ? ` · ${formatNumber(connectionsPerSecond)} new connections/s` : '';
+  return `${label} p50/p99 ms: ${parts.join(' · ')}${rate}`;
+}
+
+/** A hold run's `held:` line (counts, causes, the proxy's RSS per 1,000) and its setup phases. */
+function heldLines(held: HeldConnections | undefined): string[] {
+  if (!held) return [];
+  const causes = topErrors(held.errors);
+  const trickle = held.trickle ? `; trickle every ${formatDurationMs(held.trickle.intervalMs)}: ${held.trickle.ok} ok, ${held.trickle.failed} failed` : '';
+  const rss = held.sutRssBaselineMiB !== null && held.sutRssHeldMiB !== null
+    ? `; proxy RSS ${formatNumber(held.sutRssBaselineMiB)} → ${formatNumber(held.sutRssHeldMiB)} MiB` +
+      (held.sutRssPerThousandMiB !== null ? `, ${formatQuantity('mib', held.sutRssPerThousandMiB)} per 1,000 held` : '')
+    : '; proxy RSS not sampled';
+  return [
+    `held: ${held.established}/${held.target} ${held.protocol} connections to the ${held.origin} origin established, ` +
+      `${held.failed} failed${causes ? ` (${causes})` : ''}, ${held.closedEarly} closed early; ` +
+      `opened in ${formatDurationMs(Math.round(held.openingMs))}, held ${formatDurationMs(Math.round(held.holdMs))}${trickle}${rss}`,
+    phasesLine('held setup', held.phasesMs),
+  ];
 }
 
 function harnessLine(report: Report): string {

@@ -17,7 +17,8 @@ import { onInterrupt } from '../interrupt.js';
 /**
  * `proxybench run <scenario>`: runs the scenario, prints the summary, writes the report (and the
  * optional Markdown/JUnit/HTML views), compares with --baseline, and sets the exit code:
- * 0 done · 1 every request failed, a threshold failed or a regression · 130 interrupted.
+ * 0 done · 1 every request failed, a threshold failed or a regression · 3 a hold run hit the
+ * harness's own limits · 130 interrupted.
  */
 export const runCommand: CommandModule<object, RunFlags> = {
   command: 'run <scenario>',
@@ -56,11 +57,21 @@ export const runCommand: CommandModule<object, RunFlags> = {
   },
 };
 
-/** The exit code a finished run earns (DESIGN.md's table). */
+/**
+ * The exit code a finished run earns (DESIGN.md's table). A hold run (`many-connections`) makes no
+ * requests when idle: it fails (1) when no connection was held to the end (none established, or
+ * the proxy closed them all), and could not be carried out (3) when the harness hit its own fd or
+ * port limit — the figures would describe the harness, not the proxy.
+ */
 export function runExitCode(report: Report, regressions: number): number {
   if (report.partial) return EXIT_CODES.interrupted;
   const allFailed = report.totals.requests > 0 && report.totals.successes === 0;
   const thresholdFailed = report.thresholds.some((t) => !t.passed);
+  if (report.held) {
+    if ((report.held.errors.harness_limit ?? 0) > 0) return EXIT_CODES.couldNotRun;
+    const noneHeld = report.held.closedEarly >= report.held.established;
+    return noneHeld || allFailed || thresholdFailed || regressions > 0 ? EXIT_CODES.failed : EXIT_CODES.ok;
+  }
   if (allFailed || thresholdFailed || regressions > 0 || report.totals.requests === 0) return EXIT_CODES.failed;
   return EXIT_CODES.ok;
 }

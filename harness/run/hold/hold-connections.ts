@@ -1,0 +1,163 @@
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import pLimit from 'p-limit';
+import type { HeldConnections } from '../../../reports/schema.js';
+import { setupFailure } from '../../transports/classify-error.js';
+import { TransportFailure } from '../../transports/transport-failure.js';
+import type { RequestOutcome } from '../../transports/transport.js';
+import { HeldConnection } from './held-connection.js';
+import { heldConnectionOpener, type HeldRoute } from './held-route.js';
+import { heldConnectionsReport } from './held-connections-report.js';
+import { HOLD_DEFAULTS } from './hold-defaults.js';
+import { HoldTally } from './hold-tally.js';
+import type { TrickleRequest } from './trickle-response.js';
+
+/** Trickle mode: what to send on each held connection, how often, and where outcomes go. */
+export interface TrickleOptions {
+  readonly intervalMs: number;
+  readonly request: TrickleRequest;
+  /** Called once per trickle request (for the report's totals and series). */
+  readonly record: (outcome: RequestOutcome) => void;
+}
+
+/** Options of {@link holdConnections}. */
+export interface HoldOptions {
+  readonly route: HeldRoute;
+  /** Connections to open and hold. */
+  readonly connections: number;
+  /** How long to hold them once every attempt has settled, ms. */
+  readonly holdMs: number;
+  readonly trickle?: TrickleOptions;
+  /**
+   * Most connections the harness may open (its fd budget, fd-limit.ts); the rest fail as
+   * `harness_limit` without being attempted. Default: no budget.
+   */
+  readonly maxOpen?: number;
+  /** Connections being opened at once (default {@link HOLD_DEFAULTS}.openConcurrency). */
+  readonly openConcurrency?: number;
+  /** Samples the SUT's process-tree RSS now, MiB; absent when no SUT is sampled. */
+  readonly sampleSutRssMiB?: () => Promise<number | undefined>;
+  /** Aborting stops opening and ends the hold early (the result is then partial). */
+  readonly signal?: AbortSignal;
+}
+
+/** What a hold phase leaves. */
+export interface HoldOutcome {
+  readonly held: HeldConnections;
+  readonly interrupted: boolean;
+}
+
+/**
+ * Opens `connections` connections along the route (at most `openConcurrency` at once), holds them
+ * for `holdMs` — idle, or with a trickle request on each every `intervalMs`, spread evenly over the
+ * interval — then closes them all. The proxy's RSS is sampled before the first opens and over the
+ * second half of the hold. Memory is one small object per held connection, nothing per request.
+ */
+export async function holdConnections(options: HoldOptions): Promise<HoldOutcome> {
+  const tally = new HoldTally();
+  const held = new Set<HeldConnection>();
+  try {
+    const baselineMiB = await options.sampleSutRssMiB?.();
+    const openStartMs = performance.now();
+    await openAll(options, tally, held);
+    const openingMs = performance.now() - openStartMs;
+    const holdStartMs = performance.now();
+    const stopTrickle = new AbortController();
+    // Every trickle loop waits on this one signal: thousands of listeners are the design, not a leak.
+    setMaxListeners(0, stopTrickle.signal);
+    const trickling = options.trickle ? startTrickle([...held], options, tally, stopTrickle.signal) : [];
+    const heldMiB = await waitHolding(options);
+    stopTrickle.abort();
+    await Promise.all(trickling);
+    const holdMs = performance.now() - holdStartMs;
+    return {
+      held: heldConnectionsReport({ options, tally, openingMs, holdMs, baselineMiB, heldMiB }),
+      interrupted: options.signal?.aborted ?? false,
+    };
+  } finally {
+    for (const connection of held) connection.close();
+    tally.destroy();
+  }
+}
+
+/** Opens every connection; those that open join `held` until they end. */
+async function openAll(options: HoldOptions, tally: HoldTally, held: Set<HeldConnection>): Promise<void> {
+  const open = heldConnectionOpener(options.route);
+  const limit = pLimit(options.openConcurrency ?? HOLD_DEFAULTS.openConcurrency);
+  const maxOpen = options.maxOpen ?? Infinity;
+  const overBudget = `EMFILE avoided: the open-files limit leaves room for ${maxOpen} held connections and the harness's own files`;
+  const attempt = async (index: number): Promise<void> => {
+    if (options.signal?.aborted) return;
+    if (index >= maxOpen) return tally.openFailed('harness_limit', overBudget);
+    try {
+      const { socket, timings } = await open();
+      tally.opened(timings);
+      const connection = new HeldConnection(socket, () => {
+        tally.endedEarly++;
+        held.delete(connection);
+      });
+      held.add(connection);
+    } catch (err) {
+      // The opener's steps reject with classified failures; anything else is still set-up trouble.
+      const failure = err instanceof TransportFailure ? err : setupFailure(err, 'tcp', 'the first hop');
+      tally.openFailed(failure.failureCause, failure.detail);
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, (_, index) => limit(attempt, index)));
+}
+
+/** Starts one trickle loop per held connection, the first sends spread evenly over one interval. */
+function startTrickle(connections: readonly HeldConnection[], options: HoldOptions, tally: HoldTally, stop: AbortSignal): Promise<void>[] {
+  const trickle = options.trickle!;
+  const timeouts = options.route.timeouts;
+  return connections.map(async (connection, i) => {
+    let waitMs = (i / connections.length) * trickle.intervalMs;
+    while (connection.isOpen && (await pause(waitMs, stop)) && connection.isOpen) {
+      const outcome = await connection.exchange(trickle.request, timeouts);
+      tally.trickled(outcome.ok, outcome.cause, outcome.detail);
+      trickle.record(outcome);
+      waitMs = trickle.intervalMs;
+    }
+  });
+}
+
+/**
+ * Waits out the hold, sampling the SUT's RSS over its second half (where the proxy's memory has
+ * settled after the opening burst); resolves with the median sample, or undefined without one.
+ */
+async function waitHolding(options: HoldOptions): Promise<number | undefined> {
+  const startMs = performance.now();
+  const samples: number[] = [];
+  const count = options.sampleSutRssMiB ? HOLD_DEFAULTS.plateauSamples : 1;
+  for (let k = 0; k < count; k++) {
+    // Sample k at 50 % + k/(count−1)·50 % of the hold; the last one just before closing.
+    const atMs = count === 1 ? options.holdMs : options.holdMs * (0.5 + (0.5 * k) / (count - 1));
+    if (!(await pause(startMs + atMs - performance.now(), options.signal))) break;
+    const rss = await options.sampleSutRssMiB?.();
+    if (rss !== undefined) samples.push(rss);
+  }
+  // Interrupted before the second half: the connections are still open, so one sample still says what they cost.
+  if (samples.length === 0 && options.sampleSutRssMiB) {
+    const rss = await options.sampleSutRssMiB();
+    if (rss !== undefined) samples.push(rss);
+  }
+  return median(samples);
+}
+
+/** Waits `ms`; resolves false at once if `signal` is (or becomes) aborted. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  try {
+    await delay(Math.max(0, ms), undefined, signal ? { signal } : {});
+    return true;
+  } catch {
+    return false; // aborted: the only way this delay rejects
+  }
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

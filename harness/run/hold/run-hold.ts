@@ -1,0 +1,94 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { HeldConnections, ReportWarning } from '../../../reports/schema.js';
+import type { WorkerHealth } from '../../recorder/batch.js';
+import type { PhaseResult } from '../build-report.js';
+import type { HarnessMonitor, HarnessUsage } from '../harness-monitor.js';
+import type { RunEndpoints } from '../plan-workers.js';
+import type { RunConfig } from '../run-config.js';
+import type { RunSut } from '../run-sut.js';
+import { splitEvenly } from '../worker-plan.js';
+import { fdBudget, fdLimitWarning, openFilesLimit } from './fd-limit.js';
+import type { HeldRoute } from './held-route.js';
+import { holdConnections } from './hold-connections.js';
+import { HOLD_DEFAULTS } from './hold-defaults.js';
+import { TrickleRecorder } from './trickle-recorder.js';
+import { prepareTrickleRequest } from './trickle-response.js';
+
+/** What a hold phase leaves for run(): a load phase's figures (the trickle requests) and the held connections. */
+export interface HoldPhaseOutcome extends PhaseResult {
+  /** No worker threads run in a hold phase. */
+  readonly health: readonly WorkerHealth[];
+  readonly usage: HarnessUsage;
+  readonly startAtWallMs: number;
+  readonly interrupted: boolean;
+  readonly held: HeldConnections;
+  /** `harness_limit` findings: the fd limit up front, and failures on our side. */
+  readonly warnings: readonly ReportWarning[];
+}
+
+/**
+ * Runs a hold scenario (`config.hold`) in place of the request loop: opens and holds the
+ * connections in this thread (idle sockets cost no CPU worth a worker), with the harness and SUT
+ * monitors marking the whole of it as the measured phase.
+ */
+export async function runHoldPhase(
+  config: RunConfig,
+  endpoints: RunEndpoints,
+  monitors: { readonly harness: HarnessMonitor; readonly sut: RunSut },
+  signal?: AbortSignal,
+): Promise<HoldPhaseOutcome> {
+  const hold = config.hold!;
+  // A shard holds its share, as it takes its share of a request loop's load.
+  const connections = config.shard ? splitEvenly(hold.connections, config.shard.count)[config.shard.index]! : hold.connections;
+  const kind = config.scenario.mix[0]!;
+  const route = heldRoute(config, endpoints);
+  const fdLimit = openFilesLimit();
+  const maxOpen = fdBudget(fdLimit, HOLD_DEFAULTS.reserveFds);
+  const recorder = new TrickleRecorder(kind.name);
+  const bodyBytes = kind.operation.op === 'download' ? kind.operation.bytes : HOLD_DEFAULTS.trickleBodyBytes;
+  const monitor = monitors.sut.monitor;
+  // Shards of a distributed run start opening together (--start-at), as their request loops would.
+  if (config.startAtMs !== undefined) await delay(Math.max(0, config.startAtMs - Date.now()), undefined, signal ? { signal } : {}).catch(() => undefined);
+  const startAtWallMs = Date.now();
+  await monitors.harness.markMeasureStart();
+  monitor?.markMeasureStart();
+  const outcome = await holdConnections({
+    route,
+    connections,
+    holdMs: hold.holdMs,
+    ...(maxOpen !== undefined ? { maxOpen } : {}),
+    ...(hold.trickleIntervalMs !== undefined
+      ? {
+          // Seeded as plan-workers.ts seeds the mix's first kind, so the bodies match a request loop's.
+          trickle: { intervalMs: hold.trickleIntervalMs, request: prepareTrickleRequest(route, bodyBytes, (config.seed * 1000) >>> 0), record: (o) => recorder.record(o) },
+        }
+      : {}),
+    ...(monitor ? { sampleSutRssMiB: () => monitor.sampleRssMiB() } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  const usage = await monitors.harness.markMeasureEnd();
+  monitor?.markMeasureEnd();
+  const held = outcome.held;
+  // One warning: what did fail on our side, else what may have limited the embedded proxy.
+  const limitWarning = held.hint !== undefined
+    ? `${held.errors.harness_limit ?? 0} connection(s) failed on the harness's own limit, not the proxy's. ${held.hint}`
+    : fdLimitWarning(connections, fdLimit, HOLD_DEFAULTS.reserveFds, config.embeddedProxies);
+  const warnings: ReportWarning[] = limitWarning ? [{ code: 'harness_limit', message: limitWarning }] : [];
+  const { kinds, series } = recorder.finish();
+  return { kinds, series, measuredMs: Math.max(1, held.holdMs), health: [], usage, startAtWallMs, interrupted: outcome.interrupted, held, warnings };
+}
+
+/** Where the held connections go: the scenario's origin, through the proxy its protocol needs. */
+function heldRoute(config: RunConfig, endpoints: RunEndpoints): HeldRoute {
+  const hold = config.hold!;
+  const origin = hold.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
+  if (!origin) throw new Error(`no ${hold.origin} origin was started for the hold`);
+  const proxy = hold.protocol === 'socks5' ? endpoints.socksProxy : hold.protocol === 'direct' ? undefined : endpoints.httpProxy;
+  return {
+    protocol: hold.protocol,
+    ...(proxy ? { proxy } : {}),
+    origin,
+    ...(endpoints.originCaPem ? { originCaPem: endpoints.originCaPem } : {}),
+    timeouts: config.timeouts,
+  };
+}

@@ -1,0 +1,50 @@
+import type { SeriesPoint } from '../../../reports/schema.js';
+import { Aggregator, type AggregatedKind } from '../../recorder/aggregator.js';
+import { Recorder } from '../../recorder/recorder.js';
+import type { RequestOutcome } from '../../transports/transport.js';
+
+/** The hold phase is one producer, in the main thread: worker 0 of the aggregator. */
+const WORKER = 0;
+const KIND = 0;
+
+/**
+ * Records a hold run's trickle requests into the same per-kind totals and per-second series as a
+ * request loop's (the report's totals, byKind and series then describe them). The main thread
+ * records and merges itself, cutting a batch whenever the wall-clock second changes, as a worker
+ * would (worker-run.ts), so each batch belongs to exactly one second.
+ */
+export class TrickleRecorder {
+  private readonly recorder = new Recorder(1, true);
+  private readonly aggregator: Aggregator;
+  private second = Math.floor(Date.now() / 1000);
+
+  /** @param kindName the report's byKind key of the trickle request (the scenario's mix entry) */
+  constructor(kindName: string) {
+    this.aggregator = new Aggregator([kindName], 1);
+  }
+
+  /** Records one trickle request; its latency is its service time (a request on a held connection is never late). */
+  record(outcome: RequestOutcome): void {
+    this.cutOnNewSecond();
+    this.recorder.record(KIND, outcome, outcome.totalUs);
+  }
+
+  /** Merges what is pending and returns the per-kind totals and the series. */
+  finish(): { kinds: ReadonlyMap<string, AggregatedKind>; series: SeriesPoint[] } {
+    this.cut();
+    this.aggregator.workerDone(WORKER);
+    return { kinds: this.aggregator.kinds(), series: this.aggregator.finishSeries() };
+  }
+
+  private cutOnNewSecond(): void {
+    const second = Math.floor(Date.now() / 1000);
+    if (second === this.second) return;
+    this.cut();
+    this.second = second;
+  }
+
+  private cut(): void {
+    if (this.recorder.pendingSamples === 0) return;
+    this.aggregator.addBatch({ type: 'batch', workerIndex: WORKER, second: this.second, deltas: this.recorder.drain(), inFlight: 0 });
+  }
+}
