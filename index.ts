@@ -12,7 +12,7 @@ export { RUN_DEFAULTS, type RunConfig } from './harness/run/run-config.js';
 export { BUILT_IN_SCENARIOS, builtInScenario } from './scenarios/catalog.js';
 export { loadScenario } from './scenarios/load-scenario.js';
 export { validateScenario } from './scenarios/validate-scenario.js';
-export type { Scenario, RequestMixEntry, RequestOperation, Protocol, Stage, ScenarioDefaults, ConnectionPolicy } from './scenarios/scenario.js';
+export type { Scenario, HoldSpec, RequestMixEntry, RequestOperation, Protocol, Stage, ScenarioDefaults, ConnectionPolicy } from './scenarios/scenario.js';
 export { parseProxyUrl, formatProxyEndpoint, type ProxyEndpoint, type ProxyCredentials } from './harness/config/proxy-url.js';
 export { parseDurationMs, parseSizeBytes } from './harness/config/units.js';
 export { parseStages } from './harness/load/stages.js';

@@ -1,7 +1,7 @@
 import { UsageError } from '../harness/errors.js';
 import { parseDurationMs, parseSizeBytes } from '../harness/config/units.js';
 import { parseStages } from '../harness/load/stages.js';
-import { PROTOCOLS, type Protocol, type RequestMixEntry, type RequestOperation, type Scenario, type ScenarioDefaults } from './scenario.js';
+import { PROTOCOLS, type HoldSpec, type Protocol, type RequestMixEntry, type RequestOperation, type Scenario, type ScenarioDefaults } from './scenario.js';
 
 /**
  * Validates a user's scenario (parsed JSON or an ESM module's default export) into a {@link Scenario}.
@@ -21,7 +21,26 @@ export function validateScenario(input: unknown, source: string): Scenario {
     if (names.has(entry.name)) throw new UsageError('scenario.mix', `request name '${entry.name}' appears twice; names are the report's keys`);
     names.add(entry.name);
   }
-  return { name, description, mix, defaults: validateDefaults(obj.defaults ?? {}) };
+  const hold = obj.hold === undefined ? undefined : validateHold(obj.hold);
+  return { name, description, mix, defaults: validateDefaults(obj.defaults ?? {}), ...(hold ? { hold } : {}) };
+}
+
+/** `hold`: a many-connections scenario of the user's own (e.g. SOCKS5 tunnels instead of CONNECT). */
+function validateHold(input: unknown): HoldSpec {
+  const obj = asObject(input, 'scenario.hold');
+  const connections = obj.connections;
+  if (typeof connections !== 'number' || !Number.isInteger(connections) || connections < 1) {
+    throw new UsageError('scenario.hold.connections', `expects a whole number ≥ 1 (got ${JSON.stringify(connections)})`);
+  }
+  const protocol = obj.protocol;
+  if (protocol !== 'connect' && protocol !== 'socks5' && protocol !== 'http-forward') {
+    throw new UsageError('scenario.hold.protocol', `expects 'connect', 'socks5' or 'http-forward' (got ${JSON.stringify(protocol)})`);
+  }
+  const origin = obj.origin ?? 'http';
+  if (origin !== 'http' && origin !== 'https') throw new UsageError('scenario.hold.origin', `expects 'http' or 'https' (got ${JSON.stringify(origin)})`);
+  const holdMs = parseDurationMs('scenario.hold.hold', durationInput(obj.hold ?? '10s', 'scenario.hold.hold'));
+  const trickle = obj.trickle === undefined ? undefined : parseDurationMs('scenario.hold.trickle', durationInput(obj.trickle, 'scenario.hold.trickle'));
+  return { connections, protocol, origin, holdMs, ...(trickle !== undefined ? { trickleIntervalMs: trickle } : {}) };
 }
 
 function validateEntry(input: unknown, field: string): RequestMixEntry {
