@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../reports/schema.js';
 import { startDelayingHttpProxy, type FaultyProxy } from '../fixtures/faulty-proxies.js';
-import { AnyLoopbackPort } from '../fixtures/loopback-allowlist.js';
+import { AnyLoopbackPort } from '../../bench/fixtures/loopback-allowlist.js';
 import { runCli, tempDir } from '../support/cli.js';
 
 const SHORT = ['--duration', '3s', '--warmup', '500ms', '--concurrency', '4', '--workers', '1'];

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../index.js';
 import type { Report } from '../../reports/schema.js';
 import { startDelayingHttpProxy, startStallingProxy, type FaultyProxy } from '../fixtures/faulty-proxies.js';
-import { AnyLoopbackPort } from '../fixtures/loopback-allowlist.js';
-import { startStallOnceProxy } from '../fixtures/stall-once-proxy.js';
+import { AnyLoopbackPort } from '../../bench/fixtures/loopback-allowlist.js';
+import { startStallOnceProxy } from '../../bench/fixtures/stall-once-proxy.js';
 
 let proxy: FaultyProxy | undefined;
 

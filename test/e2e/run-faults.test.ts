@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../index.js';
-import { AnyLoopbackPort } from '../fixtures/loopback-allowlist.js';
+import { AnyLoopbackPort } from '../../bench/fixtures/loopback-allowlist.js';
 import { startCorruptingHttpProxy, startRefusingHttpProxy, startTruncatingHttpProxy, type FaultyProxy } from '../fixtures/faulty-proxies.js';
 
 const SHORT = { durationMs: 1500, warmupMs: 0, concurrency: 4, workers: 1 } as const;
