@@ -1,7 +1,7 @@
 import { run } from '../index.js';
 import { AnyLoopbackPort } from './fixtures/loopback-allowlist.js';
 import { startStallOnceProxy } from './fixtures/stall-once-proxy.js';
-import { startFixedDelayProxy, startRejectEveryProxy } from './fixtures/truth-proxies.js';
+import { startTruthProxy } from './fixtures/truth-proxies.js';
 
 /**
  * Known-truth runs (issue #4): each drives a proxy whose effect is known exactly and prints the
@@ -16,7 +16,7 @@ interface Row {
 }
 
 async function fixedDelay(): Promise<Row> {
-  const proxy = await startFixedDelayProxy(50);
+  const proxy = await startTruthProxy({ mode: 'delay', delayMs: 50 });
   try {
     const report = await run({ scenario: 'http-get', proxies: [`http://127.0.0.1:${proxy.port}`], concurrency: 4, workers: 1, durationMs: 10_000, warmupMs: 1000, directBaseline: true });
     const proxied = report.totals.latencyMs.p50;
@@ -34,7 +34,7 @@ async function fixedDelay(): Promise<Row> {
 }
 
 async function rejectOneInTen(): Promise<Row> {
-  const proxy = await startRejectEveryProxy(10);
+  const proxy = await startTruthProxy({ mode: 'reject', every: 10 });
   try {
     // No backoff: the proxy's refusals are the point, not a reason to slow down.
     const report = await run({ scenario: 'http-get', proxies: [`http://127.0.0.1:${proxy.port}`], concurrency: 16, workers: 1, requests: 12_000, warmupMs: 0, backoff: { initialMs: 0, maxMs: 0 } });
