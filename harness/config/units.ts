@@ -31,7 +31,8 @@ export function parseDurationMs(field: string, input: string | number): number {
   if (!match || factor === undefined) {
     throw new UsageError(field, `expects a duration such as 500ms, 10s or 2m (got '${input}')`);
   }
-  return Number(match[1]) * factor;
+  // Rounded to the microsecond: `2050.823s` must read back as 2050823 ms, not 2050822.9999999998.
+  return Math.round(Number(match[1]) * factor * 1000) / 1000;
 }
 
 /** Parses a size into bytes. A bare number means bytes. */

@@ -100,7 +100,15 @@ export function compareReports(baseline: Report, current: Report, options: Compa
   if (baseline.sut && current.sut) {
     const before = scopeData(baseline, 'total');
     const after = scopeData(current, 'total');
-    for (const metric of COMPARED_SUT_METRICS) metrics.push(compareMetric(metric, before, after, context));
+    const loadChanged = throughputMoved(metrics, context);
+    for (const metric of COMPARED_SUT_METRICS) {
+      const compared = compareMetric(metric, before, after, context);
+      // CPU % follows the load: a proxy serving 4× the requests uses more CPU and that is no
+      // regression. When throughput moved beyond its tolerance only CPU per 1k requests is judged.
+      metrics.push(metric.name === 'sut.cpuPercentMean' && loadChanged
+        ? { ...compared, verdict: 'no change', note: 'not judged: throughput changed, so CPU % is not comparable (see SUT CPU per 1k req)' }
+        : compared);
+    }
   }
   return {
     baseline: identity(baseline),
@@ -111,6 +119,15 @@ export function compareReports(baseline: Report, current: Report, options: Compa
     alpha,
     notes: notesOn(baseline, current),
   };
+}
+
+/** True when the total req/s moved beyond its tolerance, either way. */
+function throughputMoved(metrics: readonly MetricComparison[], context: Context): boolean {
+  const rps = metrics.find((m) => m.scope === 'total' && m.metric === 'rps');
+  if (!rps || rps.before === 0) return rps !== undefined && rps.after !== 0;
+  const tolerance = context.tolerances.toleranceFor('total', 'rps');
+  const relative = Math.abs(rps.after - rps.before) / rps.before;
+  return tolerance.mode === 'relative' ? relative > tolerance.amount : relative > 0.05;
 }
 
 function assertComparable(baseline: Report, current: Report): void {

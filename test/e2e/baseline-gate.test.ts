@@ -37,7 +37,7 @@ describe('run --baseline and absolute thresholds gate a CI job', () => {
     // Two 3 s runs on a shared 2-core machine differ by more than the default tolerances; this test is
     // about the wiring (verdict → exit 0), so the tolerances are wide. Noise rules are unit-tested in
     // test/reports/compare.test.ts.
-    const wide = ['p50:+300%', 'p95:+300%', 'p99:+500%', 'max:+2000%', 'rps:-80%', 'throughputMbps:-80%'].flatMap((t) => ['--threshold', t]);
+    const wide = ['p50:+300%', 'p95:+300%', 'p99:+500%', 'max:+2000%', 'rps:-80%', 'throughputMbps:-80%', 'sut.cpuPercentMean:+300%', 'sut.cpuMsPer1kRequests:+300%', 'sut.rssPeakMiB:+100%'].flatMap((t) => ['--threshold', t]);
     const result = await runCli(['run', 'http-get', ...SHORT, '--baseline', join(dir, 'base.json'), ...wide, '--threshold', 'successRate>=0.99', '--threshold', 'p99<5s', '--out', out]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const report = JSON.parse(await readFile(out, 'utf8')) as Report;

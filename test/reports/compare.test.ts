@@ -158,3 +158,14 @@ describe('formatComparisonTable', () => {
     expect(formatComparisonTable(compareReports(baseline, run({ seed: 2, medianMs: 13 })), { color: true })).toContain('\u001b[31mregression');
   });
 });
+
+describe('SUT CPU under a changed load', () => {
+  it('does not call CPU % a regression when throughput rose with it, and judges CPU per 1k requests instead', () => {
+    // 4× the requests at 1.5× the CPU: more work, and cheaper per request.
+    const comparison = compareReports(baseline, run({ seed: 8, rps: 400, sutCpuPercent: 45 }));
+    const cpu = comparison.metrics.find((m) => m.metric === 'sut.cpuPercentMean')!;
+    expect(cpu.verdict).toBe('no change');
+    expect(cpu.note).toMatch(/throughput changed/);
+    expect(comparison.metrics.find((m) => m.metric === 'sut.cpuMsPer1kRequests')).toBeDefined();
+  });
+});
