@@ -41,8 +41,7 @@ export function finishReport(run: FinishedRun): Report {
     partial: run.partial,
     warnings: [],
   });
-  // Saturation needs the load summary (schedule kept?), so the harness figures come second.
-  const harness = harnessResources(run.usage, proxied.health, requests, draft.load);
+  const harness = harnessResources(run.usage, proxied.health, requests);
   const warnings = [
     ...runWarnings({
       totals: draft.totals,
