@@ -139,6 +139,27 @@ export async function establish(socket: Socket, end: OriginEnd, connectUs: numbe
   return { socket: secure.socket, timings: { connectUs, proxyHandshakeUs, tlsUs: secure.tlsUs } };
 }
 
+/** A proxy's tunnel request on a fresh TCP connection (CONNECT or SOCKS5); resolves its duration, µs. */
+export type TunnelHandshake = (socket: Socket, hop: string) => Promise<number>;
+
+/**
+ * One connection's whole setup, as every transport and the many-connections hold phase do it: TCP
+ * to the first hop, the proxy's tunnel handshake when there is one, then TLS with the origin when it
+ * is https. A failure at any step destroys the socket and rejects with its classified cause.
+ */
+export function tunnelOpener(firstHop: HostPort, connectMs: number, hop: string, end: OriginEnd, handshake?: TunnelHandshake): () => Promise<EstablishedConnection> {
+  return async () => {
+    const tcp = await connectTcp(firstHop, connectMs, hop);
+    try {
+      const proxyHandshakeUs = handshake === undefined ? -1 : await handshake(tcp.socket, hop);
+      return await establish(tcp.socket, end, tcp.connectUs, proxyHandshakeUs);
+    } catch (err) {
+      tcp.socket.destroy(); // whichever step failed, the connection is of no further use
+      throw err;
+    }
+  };
+}
+
 /**
  * Turns `open` (one connection's whole setup) into an undici connector: the socket it yields is
  * recorded as fresh with its timings, and its failure (already a {@link TransportFailure}) fails

@@ -1,6 +1,5 @@
-import type { Socket } from 'node:net';
 import type { Protocol } from '../../scenarios/scenario.js';
-import { authorityOf, connectTcp, connectorFrom, establish, originEndOf, originUrl, type HostPort } from './connection-setup.js';
+import { authorityOf, connectorFrom, originEndOf, originUrl, tunnelOpener, type HostPort, type TunnelHandshake } from './connection-setup.js';
 import { originFormTarget, PoolTransport } from './pool-transport.js';
 import type { Transport, TransportOptions } from './transport.js';
 
@@ -8,7 +7,7 @@ import type { Transport, TransportOptions } from './transport.js';
  * Asks the first hop, on a fresh TCP socket to it, for a path to the origin (CONNECT, SOCKS5) and
  * resolves with how long that took in µs; rejects with a classified TransportFailure.
  */
-export type TunnelHandshake = (socket: Socket, hop: string) => Promise<number>;
+export type { TunnelHandshake };
 
 /**
  * A transport whose connections carry HTTP end to end with the origin: TCP to `firstHop`, then
@@ -21,16 +20,7 @@ export function createTunnelTransport(options: TransportOptions, protocol: Proto
   return new PoolTransport(options, {
     protocol,
     poolOrigin: originUrl(options.origin),
-    connect: connectorFrom(async () => {
-      const tcp = await connectTcp(firstHop, options.timeouts.connectMs, hop);
-      try {
-        const proxyHandshakeUs = handshake === undefined ? -1 : await handshake(tcp.socket, hop);
-        return await establish(tcp.socket, end, tcp.connectUs, proxyHandshakeUs);
-      } catch (err) {
-        tcp.socket.destroy(); // whichever step failed, the connection is of no further use
-        throw err;
-      }
-    }),
+    connect: connectorFrom(tunnelOpener(firstHop, options.timeouts.connectMs, hop, end, handshake)),
     responseSource: 'origin',
     target: originFormTarget,
   });

@@ -1,10 +1,9 @@
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Protocol } from '../../../scenarios/scenario.js';
 import type { ProxyEndpoint } from '../../config/proxy-url.js';
 import { basicProxyAuthorization } from '../../transports/basic-auth.js';
 import { openConnectTunnel } from '../../transports/connect-handshake.js';
-import { authorityOf, connectTcp, establish, TlsSessionCache, type HostPort, type OriginEnd } from '../../transports/connection-setup.js';
+import { authorityOf, TlsSessionCache, tunnelOpener, type HostPort, type OriginEnd, type TunnelHandshake } from '../../transports/connection-setup.js';
 import type { SetupTimings } from '../../transports/socket-tracker.js';
 import { socks5Handshake } from '../../transports/socks5-handshake.js';
 import type { OriginAddress, PhaseTimeouts } from '../../transports/transport.js';
@@ -45,22 +44,11 @@ export function heldConnectionOpener(route: HeldRoute): () => Promise<OpenedConn
     handshakeMs: route.timeouts.handshakeMs,
     sessions: new TlsSessionCache(),
   };
-  return async () => {
-    const tcp = await connectTcp(firstHop, route.timeouts.connectMs, hop);
-    try {
-      const proxyHandshakeUs = handshake === undefined ? -1 : await handshake(tcp.socket, hop);
-      return await establish(tcp.socket, end, tcp.connectUs, proxyHandshakeUs);
-    } catch (err) {
-      tcp.socket.destroy(); // whichever step failed, the connection is of no further use
-      throw err;
-    }
-  };
+  return tunnelOpener(firstHop, route.timeouts.connectMs, hop, end, handshake);
 }
 
-type Handshake = (socket: Socket, hop: string) => Promise<number>;
-
 /** The tunnel request for `route` (CONNECT or SOCKS5), or none for a plain connection. */
-function tunnelHandshake(route: HeldRoute): Handshake | undefined {
+function tunnelHandshake(route: HeldRoute): TunnelHandshake | undefined {
   const { proxy, origin, timeouts } = route;
   if (route.protocol === 'connect' && proxy?.kind === 'http') {
     const authorization = proxy.auth === undefined ? undefined : basicProxyAuthorization(proxy.auth);
