@@ -1,4 +1,4 @@
-import { addEncoded } from '../../reports/histogram-codec.js';
+import { addBucketCounts } from '../../reports/histogram-codec.js';
 import { addCounters, emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
 import type { SeriesPoint } from '../../reports/schema.js';
 import type { BatchMessage } from './batch.js';
@@ -45,8 +45,8 @@ export class Aggregator {
       if (!total) continue;
       addCounters(total.counters, delta.counters);
       for (const name of HISTOGRAM_NAMES) {
-        const encoded = delta.histograms[name];
-        if (encoded !== undefined) addEncoded(total.histograms[name], encoded);
+        const buckets = delta.histograms[name];
+        if (buckets !== undefined) addBucketCounts(total.histograms[name], buckets);
       }
     }
     this.series.addBatch(batch);

@@ -1,16 +1,17 @@
+import type { BucketCounts } from '../../reports/histogram-codec.js';
 import type { StatsCounters, HistogramName } from '../../reports/stats.js';
 
 /**
  * Messages between worker threads and the main thread. Workers never touch shared state per request
- * (DESIGN rule 8): they post these batches of encoded histogram deltas and counters instead.
+ * (DESIGN rule 8): they post these batches of histogram deltas (non-empty buckets) and counters instead.
  */
 
 /** What one request kind accumulated in a worker since its last batch. */
 export interface KindDelta {
   readonly kindIndex: number;
   readonly counters: StatsCounters;
-  /** HdrHistogram compressed base64 (µs) of each non-empty histogram. */
-  readonly histograms: Partial<Record<HistogramName, string>>;
+  /** The non-empty buckets (µs) of each non-empty histogram. */
+  readonly histograms: Partial<Record<HistogramName, BucketCounts>>;
 }
 
 /** A worker's batch: the deltas of one wall-clock second (a second is never split across batches' tags). */

@@ -1,4 +1,4 @@
-import { encodeHistogram } from '../../reports/histogram-codec.js';
+import { takeBucketCounts, type BucketCounts } from '../../reports/histogram-codec.js';
 import { emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type HistogramName, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
 import type { RequestOutcome } from '../transports/transport.js';
 import type { KindDelta } from './batch.js';
@@ -100,18 +100,15 @@ export class Recorder {
     this.kind(kindIndex).counters.dropped++;
   }
 
-  /** Encodes what was recorded since the last drain, resets, and returns the non-empty deltas. */
+  /** Takes what was recorded since the last drain (non-empty buckets), resets, and returns the non-empty deltas. */
   drain(): KindDelta[] {
     const deltas: KindDelta[] = [];
     this.kinds.forEach((kind, kindIndex) => {
       if (!kind.touched) return;
-      const histograms: Partial<Record<HistogramName, string>> = {};
+      const histograms: Partial<Record<HistogramName, BucketCounts>> = {};
       for (const name of HISTOGRAM_NAMES) {
         const h = kind.histograms[name];
-        if (h.totalCount > 0) {
-          histograms[name] = encodeHistogram(h);
-          h.reset();
-        }
+        if (h.totalCount > 0) histograms[name] = takeBucketCounts(h);
       }
       if (this.serviceTimeIsLatency && histograms.latency !== undefined) histograms.serviceTime = histograms.latency;
       deltas.push({ kindIndex, counters: kind.counters, histograms });

@@ -1,4 +1,4 @@
-import { addEncoded, createHistogram, encodeHistogram, type Histogram } from '../../reports/histogram-codec.js';
+import { addBucketCounts, createHistogram, encodeHistogram, type Histogram } from '../../reports/histogram-codec.js';
 import { addCounters, emptyCounters, type StatsCounters } from '../../reports/stats.js';
 import type { SeriesPoint, SeriesStats } from '../../reports/schema.js';
 import type { BatchMessage } from './batch.js';
@@ -55,7 +55,7 @@ export class SeriesBuilder {
       const kind = second.kinds[delta.kindIndex];
       if (!kind) continue;
       addCounters(kind.counters, delta.counters);
-      if (delta.histograms.latency !== undefined) addEncoded(kind.latency, delta.histograms.latency);
+      if (delta.histograms.latency !== undefined) addBucketCounts(kind.latency, delta.histograms.latency);
     }
     second.inFlight.set(batch.workerIndex, batch.inFlight);
     this.closeCompleteSeconds();
