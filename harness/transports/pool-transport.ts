@@ -2,7 +2,7 @@ import { Pool, type buildConnector, type Dispatcher } from 'undici';
 import { BODY_BLOCK_BYTES, bodyBlock, bodyBlocks } from '../../mock-targets/origins/deterministic-body.js';
 import type { Protocol } from '../../scenarios/scenario.js';
 import type { ResponseSource } from './classify-status.js';
-import { RequestHandler, type HandlerHost } from './request-handler.js';
+import { RequestHandler, type HandlerHost, type RequestLimits } from './request-handler.js';
 import type { OriginAddress, PreparedRequest, RequestOutcome, Transport, TransportOptions } from './transport.js';
 
 /** Connection-pool tunables shared by every transport. */
@@ -64,7 +64,7 @@ interface PreparedDispatch {
 export class PoolTransport implements Transport, HandlerHost {
   readonly protocol: Protocol;
   readonly responseSource: ResponseSource;
-  readonly totalMs: number;
+  readonly limits: RequestLimits;
   private readonly pool: Pool;
   private freshPool: Pool | undefined;
   private readonly prepared = new WeakMap<PreparedRequest, PreparedDispatch>();
@@ -76,7 +76,8 @@ export class PoolTransport implements Transport, HandlerHost {
   ) {
     this.protocol = spec.protocol;
     this.responseSource = spec.responseSource;
-    this.totalMs = options.timeouts.totalMs;
+    const { ttfbMs, idleMs, totalMs } = options.timeouts;
+    this.limits = { ttfbMs, idleMs, totalMs };
     this.pool = this.createPool();
   }
 
@@ -113,15 +114,16 @@ export class PoolTransport implements Transport, HandlerHost {
   }
 
   private createPool(): Pool {
-    const { timeouts, maxConnections } = this.options;
+    const { maxConnections } = this.options;
     return new Pool(this.spec.poolOrigin, {
       connections: maxConnections,
       pipelining: 1,
       connect: this.spec.connect,
       keepAliveTimeout: DEFAULTS.keepAliveTimeoutMs,
       keepAliveMaxTimeout: DEFAULTS.keepAliveMaxTimeoutMs,
-      headersTimeout: timeouts.ttfbMs,
-      bodyTimeout: timeouts.idleMs,
+      // The request handler enforces ttfb and idle itself, to the millisecond (request-handler.ts).
+      headersTimeout: 0,
+      bodyTimeout: 0,
     });
   }
 

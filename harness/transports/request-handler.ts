@@ -10,27 +10,53 @@ import { expectSocket, stopExpecting, takeFreshSetup, type SocketObserver } from
 import { TransportFailure } from './transport-failure.js';
 import type { PreparedRequest, RequestOutcome } from './transport.js';
 
+/** The limits a request's handler enforces itself, ms (connect and handshake are the connection's). */
+export interface RequestLimits {
+  /** From the request being written to its response headers (`timeout_ttfb`). */
+  readonly ttfbMs: number;
+  /** Longest silence between response headers and body chunks (`timeout_idle`). */
+  readonly idleMs: number;
+  /** The whole request, from being handed to the transport (`timeout_total`). */
+  readonly totalMs: number;
+}
+
 /** What a request's handler needs from the transport that dispatched it. */
 export interface HandlerHost {
   /** Who may have answered a non-2xx: only the origin (tunnels, direct), or maybe the proxy (forward). */
   readonly responseSource: ResponseSource;
-  /** The whole-request limit, ms. */
-  readonly totalMs: number;
+  readonly limits: RequestLimits;
   /** Re-sends `handler`'s request once on a new connection (DESIGN rule 12); false if it cannot. */
   retryOnFreshConnection(handler: RequestHandler, request: PreparedRequest): boolean;
 }
 
 /**
+ * Where the request is, for the phase limits: handed to the transport but not yet written on a
+ * connection (only the total limit applies), written and awaiting the response headers, or
+ * receiving the body.
+ */
+type Stage = 'queued' | 'awaiting-headers' | 'body';
+
+/**
  * The undici dispatch handler of one request: it times the phases, learns which connection the
  * request went on (socket-tracker.ts), verifies the body chunk by chunk as it arrives (never
- * holding it), classifies failures and resolves the request's outcome exactly once. Beside
- * undici's own request objects and the promise, it is all the transport allocates per request,
- * with its BodyVerifier (or UploadDigestCheck) and the outcome; undici's callbacks are its methods.
+ * holding it), enforces the phase limits, classifies failures and resolves the request's outcome
+ * exactly once. Beside undici's own request objects and the promise, it is all the transport
+ * allocates per request, with its BodyVerifier (or UploadDigestCheck) and the outcome; undici's
+ * callbacks are its methods.
+ *
+ * The ttfb, idle and total limits share one timer, armed once for the earliest moment any of them
+ * can expire and re-armed only when it fires early (a request slower than its shortest limit).
+ * undici's own headers/body timeouts are off: they run on its coarse "fast timers" (0.5–1 s late),
+ * and each request left two such timers alive until the next tick, which the garbage collector
+ * promoted to the old generation by the ten thousand per second.
  */
 export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserver {
   private readonly startMs = performance.now();
   private controller: Dispatcher.DispatchController | null = null;
   private timer: NodeJS.Timeout | undefined;
+  private stage: Stage = 'queued';
+  /** When the request was written ('awaiting-headers') or last received anything ('body'), ms. */
+  private stageMarkMs = 0;
   private done = false;
   /** The abort reason when we ended the request before undici gave us a controller. */
   private pendingAbort: Error | null = null;
@@ -58,7 +84,9 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
     const expect = request.expect;
     this.verifier = expect.kind === 'deterministic' ? new BodyVerifier(expect.seed, expect.bytes) : null;
     this.digest = expect.kind === 'upload-digest' ? new UploadDigestCheck(expect.bytes, expect.sha256Hex) : null;
-    this.timer = setTimeout(onTotalTimeout, host.totalMs, this);
+    const { ttfbMs, idleMs, totalMs } = host.limits;
+    // No phase can expire before the shortest limit has passed since now.
+    this.timer = setTimeout(onLimitTimer, Math.min(ttfbMs, idleMs, totalMs), this);
   }
 
   /** Fails the request before it was dispatched (e.g. a transport that is closed). */
@@ -74,6 +102,8 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
       return;
     }
     this.controller = controller;
+    this.stage = 'awaiting-headers';
+    this.stageMarkMs = performance.now();
     expectSocket(this);
   }
 
@@ -103,7 +133,10 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
   /** Status and headers arrived: the time to first byte; a non-2xx is classified here. */
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     if (statusCode < 200) return; // 1xx interim responses are not the answer
-    this.ttfbUs = Math.round((performance.now() - this.startMs) * 1000);
+    const now = performance.now();
+    this.stage = 'body';
+    this.stageMarkMs = now;
+    this.ttfbUs = Math.round((now - this.startMs) * 1000);
     this.statusCode = statusCode;
     if (statusCode >= 300) {
       const classified = classifyStatus(statusCode, headers, this.host.responseSource);
@@ -114,6 +147,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
 
   /** One body chunk: counted, and checked against the expected body as it passes. */
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.stageMarkMs = performance.now();
     this.bytesIn += chunk.length;
     if (this.statusCause !== undefined) return; // an error page: drained so the connection stays usable
     if (this.verifier !== null) this.verifier.update(chunk);
@@ -154,6 +188,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
   prepareRetry(): void {
     this.staleRetried = true;
     this.controller = null;
+    this.stage = 'queued';
     this.connection = 'none';
     this.connectUs = -1;
     this.proxyHandshakeUs = -1;
@@ -161,11 +196,29 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
     this.bytesOut = 0;
   }
 
-  /** Ends the request at the total limit, wherever it is. */
-  timeOut(): void {
+  /** The limit timer fired: ends the request if a limit has passed, else re-arms for the next one. */
+  checkLimits(): void {
     this.timer = undefined;
     if (this.done) return;
-    const failure = new TransportFailure('timeout_total', `request not complete within ${this.host.totalMs} ms`);
+    const { ttfbMs, idleMs, totalMs } = this.host.limits;
+    const now = performance.now();
+    const totalDeadline = this.startMs + totalMs;
+    // Queued: the earliest a phase limit could pass is a full ttfb from now.
+    const phaseDeadline =
+      this.stage === 'awaiting-headers' ? this.stageMarkMs + ttfbMs
+      : this.stage === 'body' ? this.stageMarkMs + idleMs
+      : Number.POSITIVE_INFINITY;
+    const deadline = Math.min(totalDeadline, phaseDeadline);
+    // Node's timers count whole milliseconds, so one may fire up to 1 ms before our deadline.
+    if (deadline - now > TIMER_GRAIN_MS) {
+      const nextCheck = this.stage === 'queued' ? Math.min(totalDeadline, now + ttfbMs) : deadline;
+      this.timer = setTimeout(onLimitTimer, nextCheck - now, this);
+      return;
+    }
+    const failure =
+      totalDeadline <= phaseDeadline ? new TransportFailure('timeout_total', `request not complete within ${totalMs} ms`)
+      : this.stage === 'awaiting-headers' ? new TransportFailure('timeout_ttfb', `no response headers within ${ttfbMs} ms of sending`)
+      : new TransportFailure('timeout_idle', `no body data for ${idleMs} ms`);
     this.finish(failure.failureCause, failure.detail);
     if (this.controller !== null) this.controller.abort(failure);
     else this.pendingAbort = failure;
@@ -201,7 +254,10 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
   }
 }
 
+/** How early a Node timer may fire against performance.now(), ms. */
+const TIMER_GRAIN_MS = 1;
+
 // A module-level function with the handler as argument, so arming the timer allocates no closure.
-function onTotalTimeout(handler: RequestHandler): void {
-  handler.timeOut();
+function onLimitTimer(handler: RequestHandler): void {
+  handler.checkLimits();
 }
