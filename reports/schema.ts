@@ -135,7 +135,7 @@ export interface HarnessResources {
   readonly cpuPercent: number;
   /** CPU time the harness spent per request, microseconds. */
   readonly cpuUsPerRequest: number;
-  /** Worst worker's event-loop delay p99. */
+  /** Worst worker's event-loop delay p99, ms: how late its timers and I/O callbacks ran (beyond the monitor's 10 ms sampling interval). */
   readonly eventLoopDelayP99Ms: number;
   /** True when the harness, not the proxy, was likely the limit (see warnings). */
   readonly saturated: boolean;

@@ -69,7 +69,7 @@ class ClosedLoop {
       this.#control.dispose();
     }
     if (this.#failure !== undefined) throw this.#failure.error;
-    return { started: this.#started, backoffs: this.#backoffs, late: 0, dropped: 0 };
+    return { started: this.#started, backoffs: this.#backoffs, late: 0, dropped: 0, slotWaits: 0 };
   }
 
   /** Keeps the slot count on the stages' target until a bound is reached; one sleep at a time. */

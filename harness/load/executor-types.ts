@@ -93,4 +93,9 @@ export interface ExecutorCounts {
   readonly late: number;
   /** Open model: scheduled requests never started. */
   readonly dropped: number;
+  /**
+   * Open model: times a request fell due while every in-flight slot was busy. Zero means late
+   * starts were the harness's own timers running late, not a proxy holding the slots.
+   */
+  readonly slotWaits: number;
 }

@@ -83,7 +83,7 @@ class OpenLoop {
   #whenIdle: (() => void) | undefined;
   #streak = 0;
   #backoffUntilMs = -Infinity;
-  readonly #counts = { started: 0, backoffs: 0, late: 0, dropped: 0 };
+  readonly #counts = { started: 0, backoffs: 0, late: 0, dropped: 0, slotWaits: 0 };
   #failure: { readonly error: unknown } | undefined;
 
   constructor(options: OpenLoopOptions) {
@@ -135,6 +135,7 @@ class OpenLoop {
       } else if (!inBackoff) {
         // Every slot busy: wait for one (a settle wakes the loop); the sleep is only a safety net.
         this.#waitingForSlot = true;
+        this.#counts.slotWaits++;
         return nowMs + WAIT_FOR_SLOT_RECHECK_MS;
       } else if (slotEndMs <= nowMs) {
         this.#counts.dropped++;

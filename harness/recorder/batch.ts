@@ -32,6 +32,8 @@ export interface WorkerHealth {
   readonly eventLoopDelayMaxMs: number;
   /** Share of the measured time the worker's event loop was busy, 0..1. */
   readonly eventLoopUtilization: number;
+  /** Open model: times a request fell due with every in-flight slot busy (0 under the closed model). */
+  readonly slotWaits: number;
 }
 
 /** Worker → main. */

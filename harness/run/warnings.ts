@@ -66,7 +66,11 @@ export function runWarnings(inputs: WarningInputs): ReportWarning[] {
     });
   }
   if (load.model === 'open' && !load.scheduleKept) {
-    const why = harness.saturated ? 'the harness could not keep up (see above)' : 'every in-flight slot was busy: the proxy answered too slowly for this rate and --max-in-flight';
+    const why = harness.saturated
+      ? 'the harness could not keep up (see above)'
+      : inputs.health.some((h) => h.slotWaits > 0)
+        ? 'every in-flight slot was busy: the proxy answered too slowly for this rate and --max-in-flight'
+        : `the harness's timers fired late (event-loop delay p99 ${harness.eventLoopDelayP99Ms} ms) while in-flight slots were free: a busy or noisy machine rather than the proxy`;
     warnings.push({ code: 'schedule_not_kept', message: `The open-model schedule was not kept: offered ${load.offeredRps} req/s, achieved ${load.achievedRps} (${totals.late} late, ${totals.dropped} dropped) because ${why}. Latency is still measured from the intended start.` });
   }
   if (inputs.keepAlive && totals.requests >= WARNING_LIMITS.minRequestsForReuseWarning && totals.connections.reused === 0) {

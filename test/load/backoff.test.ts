@@ -58,6 +58,6 @@ describe('backoff in the closed loop', () => {
     );
     expect(delaysMs).toEqual([8.75, 17.5, 35, 70, 8.75, 17.5]);
     expect(recorder.calls.map((call) => call.calledAtMs)).toEqual([0, 8.75, 26.25, 61.25, 131.25, 131.25, 140, 157.5]);
-    expect(counts).toEqual({ started: 8, backoffs: 6, late: 0, dropped: 0 });
+    expect(counts).toEqual({ started: 8, backoffs: 6, late: 0, dropped: 0, slotWaits: 0 });
   });
 });

@@ -21,7 +21,7 @@ describe('runClosedLoop', () => {
     const { clock, recorder, done } = closedLoop(ok10ms, { concurrency: 5, bounds: { endAtMs: 100 } });
     const counts = await clock.run(done);
     expect(recorder.peakInFlight).toBe(5);
-    expect(counts).toEqual({ started: 50, backoffs: 0, late: 0, dropped: 0 });
+    expect(counts).toEqual({ started: 50, backoffs: 0, late: 0, dropped: 0, slotWaits: 0 });
     expect(Math.max(...recorder.calls.map((call) => call.calledAtMs))).toBe(90);
     expect(clock.now()).toBe(100); // resolved when the fires started at 90 settled
   });
@@ -100,7 +100,7 @@ describe('runClosedLoop', () => {
     const controller = new AbortController();
     controller.abort();
     const { clock, recorder, done } = closedLoop(ok10ms, { concurrency: 3, bounds: { endAtMs: 60_000, signal: controller.signal } });
-    expect(await clock.run(done)).toEqual({ started: 0, backoffs: 0, late: 0, dropped: 0 });
+    expect(await clock.run(done)).toEqual({ started: 0, backoffs: 0, late: 0, dropped: 0, slotWaits: 0 });
     expect(recorder.calls).toHaveLength(0);
   });
 
@@ -121,7 +121,7 @@ describe('runClosedLoop', () => {
     );
     expect(delaysMs).toEqual([10, 10, 20, 20, 40, 40, 80, 80]);
     expect(recorder.calls.map((call) => call.calledAtMs)).toEqual([0, 0, 10, 10, 30, 30, 70, 70, 150, 150]);
-    expect(counts).toEqual({ started: 10, backoffs: 8, late: 0, dropped: 0 });
+    expect(counts).toEqual({ started: 10, backoffs: 8, late: 0, dropped: 0, slotWaits: 0 });
   });
 
   it('yields to the event loop every 64 requests when fires settle at once', async () => {
