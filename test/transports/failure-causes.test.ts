@@ -12,7 +12,7 @@ import {
   type StallOptions,
 } from '../fixtures/faulty-proxies.js';
 import { CREDENTIALS, download, httpEndpoint, socksEndpoint, startStack, transportFor, type Route, type Stack } from './transport-stack.js';
-import { startUnacceptingListener } from './unaccepting-listener.js';
+import { startUnacceptingListener } from '../fixtures/unaccepting-listener.js';
 
 let stack: Stack;
 beforeAll(async () => {
