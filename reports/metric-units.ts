@@ -6,10 +6,10 @@
 
 /**
  * The report unit of a metric: `ratio` is 0..1 (successRate), `ms`/`us` durations, `percent` is
- * percent of one core, `mib` mebibytes, `mbps` megabits per second, `rps` requests per second,
+ * percent of one core, `mib` mebibytes, `mbps` megabits per second, `rps` requests per second, `cps` new connections per second,
  * `count` a plain count, `mibPerMin` an RSS slope.
  */
-export type MetricUnit = 'ratio' | 'ms' | 'us' | 'percent' | 'mib' | 'mbps' | 'rps' | 'count' | 'mibPerMin';
+export type MetricUnit = 'ratio' | 'ms' | 'us' | 'percent' | 'mib' | 'mbps' | 'rps' | 'cps' | 'count' | 'mibPerMin';
 
 /** Suffixes accepted per unit (lower case) and the factor that turns them into the report unit. */
 const SUFFIX_FACTORS: Readonly<Record<MetricUnit, Readonly<Record<string, number>>>> = {
@@ -20,6 +20,7 @@ const SUFFIX_FACTORS: Readonly<Record<MetricUnit, Readonly<Record<string, number
   mib: { '': 1, kib: 1 / 1024, mib: 1, gib: 1024 },
   mbps: { '': 1, kbps: 0.001, mbps: 1, gbps: 1000 },
   rps: { '': 1, '/s': 1, rps: 1 },
+  cps: { '': 1, '/s': 1 },
   count: { '': 1 },
   mibPerMin: { '': 1, 'mib/min': 1 },
 };
@@ -33,6 +34,7 @@ const ACCEPTS: Readonly<Record<MetricUnit, string>> = {
   mib: 'a size such as 64, 64MiB or 1GiB (a bare number is MiB)',
   mbps: 'a rate such as 100, 100Mbps or 1Gbps (a bare number is Mbps)',
   rps: 'a number of requests per second such as 500',
+  cps: 'a number of new connections per second such as 500',
   count: 'a whole count such as 0 or 10',
   mibPerMin: 'a number of MiB per minute such as 1',
 };
@@ -82,6 +84,8 @@ export function formatQuantity(unit: MetricUnit, value: number): string {
       return `${formatNumber(value)} Mbps`;
     case 'rps':
       return `${formatNumber(value)} req/s`;
+    case 'cps':
+      return `${formatNumber(value)} conn/s`;
     case 'count':
       return formatNumber(value);
     case 'mibPerMin':

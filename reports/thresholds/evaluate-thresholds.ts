@@ -35,7 +35,7 @@ function measuredValue(report: Report, threshold: Threshold): number {
     }
     const value = definition.read(report);
     if (value === undefined) {
-      throw new UsageError(field, `the report has no measurement for ${definition.name} (no SUT process was sampled)`);
+      throw new UsageError(field, `the report has no measurement for ${definition.name} (${definition.absentWhen})`);
     }
     return value;
   }

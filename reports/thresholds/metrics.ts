@@ -27,19 +27,27 @@ export interface ReportMetric {
   readonly unit: MetricUnit;
   readonly better: Better;
   readonly read: (report: Report) => number | undefined;
+  /** Why `read` can give undefined, for the error that refuses such a threshold. */
+  readonly absentWhen: string;
 }
 
 /** One metric definition. */
 export type MetricDefinition = StatsMetric | ReportMetric;
 
 const PERCENTILES = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'] as const;
+const HELD_PHASES = ['connect', 'proxyHandshake', 'tls'] as const;
 
 function stat(name: string, unit: MetricUnit, better: Better, read: (stats: Stats) => number): StatsMetric {
   return { scope: 'stats', name, unit, better, read };
 }
 
-function whole(name: string, unit: MetricUnit, better: Better, read: (report: Report) => number | undefined): ReportMetric {
-  return { scope: 'report', name, unit, better, read };
+function whole(name: string, unit: MetricUnit, better: Better, read: (report: Report) => number | undefined, absentWhen = 'no SUT process was sampled'): ReportMetric {
+  return { scope: 'report', name, unit, better, read, absentWhen };
+}
+
+/** A figure of a hold run (many-connections), absent from any other report. */
+function held(name: string, unit: MetricUnit, better: Better, read: (report: Report) => number | undefined, absentWhen = 'it is not a many-connections run'): ReportMetric {
+  return whole(`held.${name}`, unit, better, read, absentWhen);
 }
 
 /** `p50`…`mean` of one latency summary, under an optional prefix (`ttfb.p99`). */
@@ -74,6 +82,8 @@ const DEFINITIONS: readonly MetricDefinition[] = [
   stat('dropped', 'count', 'lower', (s) => s.dropped),
   stat('connections.opened', 'count', 'lower', (s) => s.connections.opened),
   stat('connections.reuseRatio', 'ratio', 'higher', (s) => s.connections.reuseRatio),
+  // Reports written before the field existed: opened over the same measured time as rps.
+  stat('connections.perSecond', 'cps', 'higher', (s) => s.connections.perSecond ?? (s.requests > 0 ? (s.connections.opened * s.rps) / s.requests : 0)),
   whole('sut.rssPeakMiB', 'mib', 'lower', (r) => r.sut?.rssPeakMiB),
   whole('sut.rssMeanMiB', 'mib', 'lower', (r) => r.sut?.rssMiB.mean),
   whole('sut.rssSlopeMiBPerMin', 'mibPerMin', 'lower', (r) => r.sut?.rssSlopeMiBPerMin),
@@ -83,6 +93,12 @@ const DEFINITIONS: readonly MetricDefinition[] = [
   whole('sut.fdsPeak', 'count', 'lower', (r) => r.sut?.fdsPeak),
   whole('sut.threadsPeak', 'count', 'lower', (r) => r.sut?.threadsPeak),
   whole('sut.startupMs', 'ms', 'lower', (r) => r.sut?.startupMs),
+  held('established', 'count', 'higher', (r) => r.held?.established),
+  held('establishedRatio', 'ratio', 'higher', (r) => (r.held && r.held.target > 0 ? r.held.established / r.held.target : undefined)),
+  held('failed', 'count', 'lower', (r) => r.held?.failed),
+  held('closedEarly', 'count', 'lower', (r) => r.held?.closedEarly),
+  held('sutRssPerThousandMiB', 'mib', 'lower', (r) => r.held?.sutRssPerThousandMiB ?? undefined, 'it is not a many-connections run, no SUT was sampled or no connection was established'),
+  ...HELD_PHASES.flatMap((phase) => PERCENTILES.map((p) => held(`${phase}.${p}`, 'ms', 'lower', (r) => r.held?.phasesMs[phase][p]))),
   whole('harness.rssPeakMiB', 'mib', 'lower', (r) => r.harness.rssPeakMiB),
   whole('harness.cpuPercent', 'percent', 'lower', (r) => r.harness.cpuPercent),
   whole('harness.cpuUsPerRequest', 'us', 'lower', (r) => r.harness.cpuUsPerRequest),

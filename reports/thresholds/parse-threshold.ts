@@ -21,7 +21,7 @@ const EXPRESSION = /^\s*([^\s<>=!]+)\s*(<=|>=|==|<|>)\s*(\S.*?)\s*$/;
 const KNOWN_METRICS_HINT =
   'successRate, rps, throughputMbps, requests, failures, p50, p90, p95, p99, p999, max, mean, ' +
   'ttfb.p99 (also connect., proxyHandshake., tls., serviceTime.), errors.<cause>, errorRate, errorRate.<cause>, ' +
-  'connections.reuseRatio, sut.rssPeakMiB, sut.cpuPercentMean, sut.cpuMsPer1kRequests, harness.rssPeakMiB, ' +
+  'connections.reuseRatio, connections.perSecond, held.established, held.failed, held.sutRssPerThousandMiB, held.connect.p99, sut.rssPeakMiB, sut.cpuPercentMean, sut.cpuMsPer1kRequests, harness.rssPeakMiB, ' +
   'harness.eventLoopDelayP99Ms; prefix a request kind for one kind (get-1k.p99)';
 
 /**

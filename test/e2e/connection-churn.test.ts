@@ -8,7 +8,7 @@ describe('connection-churn through the embedded reference proxies', () => {
   beforeAll(async () => {
     // A request count, not a duration: the counts below are then exact, and 120 is past the 100
     // requests after which a keep-alive run would warn that nothing was reused.
-    report = await run({ scenario: 'connection-churn', requests: 120, warmupMs: 0, concurrency: 8, workers: 1 });
+    report = await run({ scenario: 'connection-churn', requests: 120, warmupMs: 0, concurrency: 8, workers: 1, thresholds: ['connections.perSecond>=1/s'] });
   });
 
   it('opens a new connection for every measured request and reuses none', () => {
@@ -41,6 +41,8 @@ describe('connection-churn through the embedded reference proxies', () => {
     expect(perSecond).toBeGreaterThan(0);
     expect(perSecond).toBeCloseTo(report.totals.connections.opened / (report.durationMs / 1000), 0);
     expect(formatRunSummary(report)).toMatch(/ · [\d.]+ new connections\/s$/m);
+    // …and a CI gate can name it.
+    expect(report.thresholds).toEqual([expect.objectContaining({ expression: 'connections.perSecond>=1/s', value: perSecond, passed: true })]);
   });
 
   it('does not warn that no connection was reused, since none was meant to be', () => {

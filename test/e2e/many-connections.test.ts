@@ -75,9 +75,12 @@ function holdVia(protocol: Protocol, origin: 'http' | 'https'): Scenario {
 describe('many-connections through the embedded reference proxies', () => {
   it('holds 300 idle tunnels: all established, setup phases timed, the proxy RSS per 1,000 measured, exit 0', async () => {
     const out = join(await tempDir(), 'r.json');
-    const result = await runCli(['run', 'many-connections', '--connections', '300', '--hold', '1500ms', '--out', out]);
+    const gates = ['held.established>=300', 'held.failed==0', 'held.proxyHandshake.p99<5s', 'held.sutRssPerThousandMiB<512MiB'];
+    const result = await runCli(['run', 'many-connections', '--connections', '300', '--hold', '1500ms', '--out', out, ...gates.flatMap((g) => ['--threshold', g])]);
     expect(result.code, result.stderr).toBe(0);
     const report = await readJson(out);
+    expect(report.thresholds.map((t) => [t.expression, t.passed])).toEqual(gates.map((g) => [g, true]));
+    expect(report.thresholds[0]!.value).toBe(300);
     const held = report.held!;
     expect(held.target).toBe(300);
     expect(held.established).toBe(300);

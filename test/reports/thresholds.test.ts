@@ -118,4 +118,18 @@ describe('evaluateThresholds', () => {
     const noSut = { ...report, sut: null };
     expect(() => evaluateThresholds(noSut, [parseThreshold('sut.rssPeakMiB<10')])).toThrow(UsageError);
   });
+
+  it('refuses a held-connection metric on a run that held none, saying so', () => {
+    expect(() => evaluateThresholds(report, [parseThreshold('held.failed==0')])).toThrow(
+      "threshold 'held.failed==0': the report has no measurement for held.failed (it is not a many-connections run)",
+    );
+  });
+
+  it('reads connections per second from a report written before the field existed', () => {
+    const stats = report.totals;
+    const old = { ...report, totals: { ...stats, connections: { opened: 20, reused: stats.connections.reused, reuseRatio: stats.connections.reuseRatio } } };
+    // 20 connections over the 2 s in which the 100 requests ran.
+    const [result] = evaluateThresholds(old, [parseThreshold('connections.perSecond>=10')]);
+    expect(result).toMatchObject({ value: 10, passed: true });
+  });
 });
