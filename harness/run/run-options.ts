@@ -4,7 +4,8 @@ import type { PhaseTimeouts } from '../transports/transport.js';
 
 /** Progress of a running run, for a live display. */
 export interface RunProgress {
-  readonly phase: 'warmup' | 'measure' | 'baseline';
+  /** `hold`: a many-connections run, opening or holding its connections (see `held`). */
+  readonly phase: 'warmup' | 'measure' | 'baseline' | 'hold';
   /** Seconds since the load started, and the planned total (warm-up + measured). */
   readonly elapsedMs: number;
   readonly plannedMs: number;
@@ -13,6 +14,21 @@ export interface RunProgress {
   readonly failures: number;
   readonly lastSecondRps: number;
   readonly lastSecondP99Ms: number;
+  /** A hold run's connections so far; `requests` then counts its trickle requests. */
+  readonly held?: HoldProgress;
+}
+
+/** Where a hold run (many-connections) stands. */
+export interface HoldProgress {
+  readonly stage: 'opening' | 'holding';
+  /** Connections the run set out to open. */
+  readonly target: number;
+  readonly established: number;
+  readonly failed: number;
+  /** Established connections that ended before the hold did. */
+  readonly closedEarly: number;
+  /** Time since every attempt settled and the hold began, ms (0 while opening). */
+  readonly heldForMs: number;
 }
 
 /** How to start or attach the proxy under test. */

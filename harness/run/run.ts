@@ -45,7 +45,7 @@ export async function run(options: RunOptions): Promise<Report> {
       ...(sut.socksProxy ? { socksProxy: sut.socksProxy } : {}),
     };
     // A hold scenario (many-connections) holds connections open instead of running the request loop.
-    const holdPhase = config.hold ? await runHoldPhase(config, endpoints, { harness, sut }, options.signal) : undefined;
+    const holdPhase = config.hold ? await runHoldPhase(config, endpoints, { harness, sut }, options.signal, options.onProgress) : undefined;
     const proxied = holdPhase ?? (await runPhase(config, endpoints, options, { harness, sut }));
     const direct = !holdPhase && config.directBaseline && !options.signal?.aborted
       ? await runPhase(config, endpoints, options, {}, 'direct')

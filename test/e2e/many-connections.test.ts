@@ -9,6 +9,7 @@ import { run } from '../../harness/run/run.js';
 import { manyConnections } from '../../scenarios/many-connections.js';
 import type { Protocol, Scenario } from '../../scenarios/scenario.js';
 import type { Report } from '../../reports/schema.js';
+import type { RunProgress } from '../../harness/run/run-options.js';
 import { CLI, runCli, tempDir, type CliResult } from '../support/cli.js';
 
 async function readJson(path: string): Promise<Report> {
@@ -125,6 +126,23 @@ describe('many-connections through the embedded reference proxies', () => {
     expect(report.totals.connections).toMatchObject({ opened: 0, reused: report.totals.requests });
     expect(report.byProtocol[protocol]?.requests).toBe(report.totals.requests);
     expect(runExitCode(report, 0)).toBe(EXIT_CODES.ok);
+  });
+
+  it('reports its progress while holding: connections held so far and trickle requests, about once a second', async () => {
+    const seen: RunProgress[] = [];
+    const report = await run({ scenario: holdVia('connect', 'http'), connections: 60, holdMs: 2500, trickleIntervalMs: 300, onProgress: (p) => seen.push(p) });
+    expect(report.held!.established).toBe(60);
+    const holding = seen.filter((p) => p.held?.stage === 'holding');
+    expect(holding.length).toBeGreaterThanOrEqual(1);
+    expect(seen.length).toBeLessThanOrEqual(4);
+    const last = holding[holding.length - 1]!;
+    expect(last).toMatchObject({ phase: 'hold', plannedMs: 2500, held: { stage: 'holding', target: 60, established: 60, failed: 0, closedEarly: 0 } });
+    expect(last.elapsedMs).toBe(last.held!.heldForMs);
+    expect(last.elapsedMs).toBeGreaterThan(0);
+    expect(last.elapsedMs).toBeLessThanOrEqual(2600);
+    // Trickle requests merged by then (a second's worth may still be pending), never more than the run made.
+    expect(last.requests).toBeGreaterThan(0);
+    expect(last.requests).toBeLessThanOrEqual(report.totals.requests);
   });
 
   it('counts every connection as proxy_unreachable when nothing listens, and fails the run', async () => {

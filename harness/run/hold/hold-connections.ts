@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { HeldConnections } from '../../../reports/schema.js';
+import type { HoldProgress } from '../run-options.js';
 import { setupFailure } from '../../transports/classify-error.js';
 import { TransportFailure } from '../../transports/transport-failure.js';
 import type { RequestOutcome } from '../../transports/transport.js';
@@ -40,7 +41,12 @@ export interface HoldOptions {
   readonly sampleSutRssMiB?: () => Promise<number | undefined>;
   /** Aborting stops opening and ends the hold early (the result is then partial). */
   readonly signal?: AbortSignal;
+  /** Called about once a second with the counts so far (for a live progress line). */
+  readonly onProgress?: (progress: HoldProgress) => void;
 }
+
+/** How often {@link HoldOptions.onProgress} is called, ms. */
+const PROGRESS_INTERVAL_MS = 1000;
 
 /** What a hold phase leaves. */
 export interface HoldOutcome {
@@ -57,12 +63,24 @@ export interface HoldOutcome {
 export async function holdConnections(options: HoldOptions): Promise<HoldOutcome> {
   const tally = new HoldTally();
   const held = new Set<HeldConnection>();
+  let holdStartMs: number | undefined;
+  const onProgress = options.onProgress;
+  const progressTimer = onProgress
+    ? setInterval(() => onProgress({
+      stage: holdStartMs === undefined ? 'opening' : 'holding',
+      target: options.connections,
+      established: tally.established,
+      failed: tally.failed,
+      closedEarly: tally.endedEarly,
+      heldForMs: holdStartMs === undefined ? 0 : performance.now() - holdStartMs,
+    }), PROGRESS_INTERVAL_MS)
+    : undefined;
   try {
     const baselineMiB = await options.sampleSutRssMiB?.();
     const openStartMs = performance.now();
     await openAll(options, tally, held);
     const openingMs = performance.now() - openStartMs;
-    const holdStartMs = performance.now();
+    holdStartMs = performance.now();
     const stopTrickle = new AbortController();
     // Every trickle loop waits on this one signal: thousands of listeners are the design, not a leak.
     setMaxListeners(0, stopTrickle.signal);
@@ -76,6 +94,7 @@ export async function holdConnections(options: HoldOptions): Promise<HoldOutcome
       interrupted: options.signal?.aborted ?? false,
     };
   } finally {
+    clearInterval(progressTimer);
     for (const connection of held) connection.close();
     tally.destroy();
   }

@@ -5,6 +5,7 @@ import type { PhaseResult } from '../build-report.js';
 import type { HarnessMonitor, HarnessUsage } from '../harness-monitor.js';
 import type { RunEndpoints } from '../plan-workers.js';
 import type { RunConfig } from '../run-config.js';
+import type { RunProgress } from '../run-options.js';
 import type { RunSut } from '../run-sut.js';
 import { splitEvenly } from '../worker-plan.js';
 import { fdBudget, fdLimitWarning, openFilesLimit } from './fd-limit.js';
@@ -36,6 +37,7 @@ export async function runHoldPhase(
   endpoints: RunEndpoints,
   monitors: { readonly harness: HarnessMonitor; readonly sut: RunSut },
   signal?: AbortSignal,
+  onProgress?: (progress: RunProgress) => void,
 ): Promise<HoldPhaseOutcome> {
   const hold = config.hold!;
   // A shard holds its share, as it takes its share of a request loop's load.
@@ -65,6 +67,15 @@ export async function runHoldPhase(
       : {}),
     ...(monitor ? { sampleSutRssMiB: () => monitor.sampleRssMiB() } : {}),
     ...(signal ? { signal } : {}),
+    ...(onProgress
+      ? {
+          onProgress: (held) => {
+            const trickled = recorder.counts();
+            // The planned time is the hold's; opening takes what it takes before it.
+            onProgress({ phase: 'hold', elapsedMs: held.heldForMs, plannedMs: hold.holdMs, ...trickled, lastSecondRps: 0, lastSecondP99Ms: 0, held });
+          },
+        }
+      : {}),
   });
   const usage = await monitors.harness.markMeasureEnd();
   monitor?.markMeasureEnd();

@@ -29,6 +29,12 @@ export class TrickleRecorder {
     this.recorder.record(KIND, outcome, outcome.totalUs);
   }
 
+  /** Trickle requests merged so far (those of the current second follow when it ends), for progress. */
+  counts(): { readonly requests: number; readonly successes: number; readonly failures: number } {
+    const { requests, successes, failures } = this.aggregator.snapshot();
+    return { requests, successes, failures };
+  }
+
   /** Merges what is pending and returns the per-kind totals and the series. */
   finish(): { kinds: ReadonlyMap<string, AggregatedKind>; series: SeriesPoint[] } {
     this.cut();
