@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareFiles } from '../../harness/cli/commands/compare.js';
+import { writeReportViews } from '../../harness/cli/commands/report.js';
 import { mergeFiles } from '../../harness/cli/commands/merge.js';
 import { exitCodeFor } from '../../harness/errors.js';
 import { readReport } from '../../reports/read-report.js';
@@ -72,6 +73,14 @@ describe('compare and merge command handlers', () => {
   it('compare --force compares different scenarios', async () => {
     const outcome = await compareFiles({ baseline: file('base.json'), current: file('other.json'), force: true }, () => undefined);
     expect(outcome.exitCode).toBe(0);
+  });
+
+  it('report --baseline refuses a baseline of another scenario unless --force', async () => {
+    const refused = await exitOf(() => writeReportViews({ report: file('other.json'), baseline: file('base.json'), md: file('forced.md') }));
+    expect(refused).toEqual({ code: 2, message: expect.stringContaining("different scenarios: baseline 'synthetic', current 'other'") });
+    const written = await writeReportViews({ report: file('other.json'), baseline: file('base.json'), md: file('forced.md'), force: true });
+    expect(written.map((w) => w.format)).toEqual(['md']);
+    expect(await readFile(file('forced.md'), 'utf8')).toContain('regression');
   });
 
   it('compare writes the Markdown, JUnit and JSON views', async () => {

@@ -15,6 +15,8 @@ export interface ReportFlags {
   html?: string;
   md?: string;
   junit?: string;
+  /** Compare with a baseline of another scenario or schema major version anyway. */
+  force?: boolean;
 }
 
 /** One file the command wrote. */
@@ -48,7 +50,7 @@ function checkOutputs(flags: ReportFlags): void {
 export async function writeReportViews(flags: ReportFlags): Promise<WrittenView[]> {
   checkOutputs(flags);
   const [report, baseline] = await Promise.all([readReport(flags.report), flags.baseline === undefined ? undefined : readReport(flags.baseline)]);
-  const comparison: Comparison | undefined = baseline ? compareReports(baseline, report) : undefined;
+  const comparison: Comparison | undefined = baseline ? compareReports(baseline, report, flags.force ? { force: true } : {}) : undefined;
   const views: [WrittenView['format'], string | undefined, () => string][] = [
     ['html', flags.html, () => renderHtmlReport(report, { baseline, comparison })],
     ['md', flags.md, () => renderMarkdown(report, comparison)],
@@ -79,6 +81,7 @@ export const reportCommand: CommandModule<object, ReportFlags> = {
       .option('html', { type: 'string', requiresArg: true, describe: 'Write a self-contained HTML page (plots inlined, works offline). Default: none' })
       .option('md', { type: 'string', requiresArg: true, describe: 'Write a Markdown summary (PR comment, $GITHUB_STEP_SUMMARY). Default: none' })
       .option('junit', { type: 'string', requiresArg: true, describe: 'Write JUnit XML (thresholds and compared metrics as test cases). Default: none' })
+      .option('force', { type: 'boolean', describe: 'With --baseline: compare reports of different scenarios or schema major versions anyway. Default: false' })
       .example('$0 report run.json --html run.html', 'one page to open in a browser or keep as a CI artifact')
       .example('$0 report run.json --baseline main.json --html diff.html --md summary.md', 'before/after views'),
   handler: async (flags) => {
