@@ -1,5 +1,6 @@
 import { ReportError } from '../harness/errors.js';
 import { mergeStatsRecords } from './merge-stats.js';
+import { proxyOverhead } from './proxy-overhead.js';
 import type { HarnessResources, LoadSummary, ProxyOverhead, Report, Stats, SutResources } from './schema.js';
 
 /**
@@ -63,14 +64,6 @@ export function mergeSut(reports: readonly Report[]): SutResources | null {
   return { ...best.sut, cpuMsPer1kRequests: allRequests > 0 ? Math.round((cpuMs / allRequests) * 1000 * 1000) / 1000 : 0 };
 }
 
-function overhead(proxied: Stats, direct: Stats): ProxyOverhead {
-  const added = (p: 'p50' | 'p90' | 'p99'): number => Math.round((proxied.latencyMs[p] - direct.latencyMs[p]) * 1000) / 1000;
-  return {
-    latencyAddedMs: { p50: added('p50'), p90: added('p90'), p99: added('p99') },
-    throughputRatio: direct.rps > 0 ? Math.round((proxied.rps / direct.rps) * 10_000) / 10_000 : 0,
-  };
-}
-
 /**
  * Merges the direct baselines when every shard ran one. Its measured time is not in the report, so
  * it is read back from the longest shard's requests / rps (shards ran it side by side).
@@ -86,7 +79,7 @@ export function mergeDirectBaseline(reports: readonly Report[], byKind: Readonly
   const overheadByKind: Record<string, ProxyOverhead> = {};
   for (const [kind, directStats] of Object.entries(direct)) {
     const proxied = byKind[kind];
-    if (proxied) overheadByKind[kind] = overhead(proxied, directStats);
+    if (proxied) overheadByKind[kind] = proxyOverhead(proxied, directStats);
   }
   return { byKind: direct, overheadByKind };
 }

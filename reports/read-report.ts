@@ -69,14 +69,18 @@ const errors: Check = (v, p) => {
 };
 
 const latencySummary = shape({ count: num, p50: num, p90: num, p95: num, p99: num, p999: num, max: num, mean: num });
+const addedLatency = shape({ p50: num, p90: num, p99: num });
 
 const stats = shape({
   requests: num, successes: num, failures: num, successRate: num, rps: num, bytesIn: num, bytesOut: num,
-  throughputMbps: num, latencyMs: latencySummary, serviceTimeMs: latencySummary,
+  throughputMbps: num, latencyMs: latencySummary, serviceTimeMs: latencySummary, latencyMinusOriginMs: optional(latencySummary),
   phasesMs: shape({ connect: latencySummary, proxyHandshake: latencySummary, tls: latencySummary, ttfb: latencySummary }),
   errors, backoffs: num, staleRetries: num, connections: shape({ opened: num, reused: num, reuseRatio: num }),
   late: num, dropped: num, histogram,
-  phaseHistograms: shape({ serviceTime: histogram, connect: histogram, proxyHandshake: histogram, tls: histogram, ttfb: histogram }),
+  phaseHistograms: shape({
+    serviceTime: histogram, connect: histogram, proxyHandshake: histogram, tls: histogram, ttfb: histogram,
+    latencyMinusOrigin: optional(histogram),
+  }),
 });
 
 const seriesStats = shape({
@@ -111,7 +115,9 @@ const report = shape({
   sut: nullable(sut),
   directBaseline: optional(shape({
     byKind: recordOf(stats),
-    overheadByKind: recordOf(shape({ latencyAddedMs: shape({ p50: num, p90: num, p99: num }), throughputRatio: num })),
+    overheadByKind: recordOf(shape({
+      latencyAddedMs: addedLatency, basis: optional(oneOf('minus-origin', 'latency')), latencyAddedGrossMs: optional(addedLatency), throughputRatio: num,
+    })),
   })),
   thresholds: arrayOf(shape({ expression: str, metric: str, kind: optional(str), op: oneOf('<', '<=', '>', '>=', '=='), limit: num, value: num, passed: bool })),
   warnings: arrayOf(shape({ code: str, message: str })),

@@ -44,6 +44,8 @@ export interface PhaseHistograms {
   readonly proxyHandshake: string;
   readonly tls: string;
   readonly ttfb: string;
+  /** Behind `latencyMinusOriginMs`; absent in reports written before it existed. */
+  readonly latencyMinusOrigin?: string;
 }
 
 /** Figures for one request kind, one protocol, or the total. */
@@ -68,6 +70,13 @@ export interface Stats {
   readonly latencyMs: LatencySummary;
   /** Latency of successful requests from the moment they were actually sent. */
   readonly serviceTimeMs: LatencySummary;
+  /**
+   * `latencyMs` minus the origin's own service time, request by request, for the successes whose
+   * response stated it (`server-timing: origin;dur=…`, sent by the mock origins; 1 µs floor): the
+   * time the proxy, the network and the client took. `count` is how many successes carried the
+   * header — 0 against an origin that does not send it. Absent in reports written before it existed.
+   */
+  readonly latencyMinusOriginMs?: LatencySummary;
   readonly phasesMs: PhaseSummaries;
   /** Failures by cause (only causes that occurred appear). */
   readonly errors: Partial<Record<ErrorCause, number>>;
@@ -209,10 +218,35 @@ export interface ThresholdResult {
   readonly passed: boolean;
 }
 
+/** Added latency at three percentiles, ms. */
+export interface AddedLatencyMs {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+}
+
+/**
+ * How {@link ProxyOverhead.latencyAddedMs} was computed:
+ * - `minus-origin`: pXX(proxied latency − origin time) − pXX(direct latency − origin time), each
+ *   request's own origin service time taken off before the percentiles. Used when both sides had
+ *   the origin's `server-timing` stamp on (nearly) every success: the origin's variance then drops
+ *   out of both sides, where a difference of two percentiles of sums keeps it.
+ * - `latency`: pXX(proxied latency) − pXX(direct latency), when either side lacked the stamp
+ *   (a real origin, or a proxy that drops the header).
+ */
+export type OverheadBasis = 'minus-origin' | 'latency';
+
 /** Proxy-added cost against the direct baseline (`--direct-baseline`). */
 export interface ProxyOverhead {
-  /** Proxy latency minus direct latency, per percentile, ms. */
-  readonly latencyAddedMs: { readonly p50: number; readonly p90: number; readonly p99: number };
+  /** The proxy's added latency per percentile, ms, computed as `basis` says. */
+  readonly latencyAddedMs: AddedLatencyMs;
+  /** How `latencyAddedMs` was computed. Absent in reports written before it existed: `latency`. */
+  readonly basis?: OverheadBasis;
+  /**
+   * Always the plain difference pXX(proxied latency) − pXX(direct latency), ms, kept beside the
+   * chosen figure. Absent in reports written before it existed (their `latencyAddedMs` is this).
+   */
+  readonly latencyAddedGrossMs?: AddedLatencyMs;
   /** Proxied rps / direct rps. */
   readonly throughputRatio: number;
 }

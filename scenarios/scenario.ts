@@ -16,8 +16,12 @@ export type RequestOperation =
   | { readonly op: 'download'; readonly bytes: number }
   /** `POST /echo-digest`: uploads `bytes` deterministic bytes; the origin answers their SHA-256. */
   | { readonly op: 'upload'; readonly bytes: number }
-  /** `GET /delay/:ms`: the origin waits `delayMs` before answering `bytes` deterministic bytes. */
-  | { readonly op: 'delay'; readonly delayMs: number; readonly bytes: number };
+  /**
+   * `GET /delay/:ms`: the origin waits `delayMs` before answering `bytes` deterministic bytes, plus
+   * a random share (uniform, per request) of `jitterMs` when given: an origin whose own service
+   * time varies, which `--direct-baseline`'s origin-subtracted overhead is made for.
+   */
+  | { readonly op: 'delay'; readonly delayMs: number; readonly bytes: number; readonly jitterMs?: number };
 
 /** One entry of a scenario's weighted mix; its `name` is the report's `byKind` key. */
 export interface RequestMixEntry {

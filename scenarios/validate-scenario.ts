@@ -73,8 +73,12 @@ function validateOperation(input: unknown, field: string): RequestOperation {
       return { op: 'download', bytes };
     case 'upload':
       return { op: 'upload', bytes };
-    case 'delay':
-      return { op: 'delay', bytes, delayMs: parseDurationMs(`${field}.delay`, durationInput(obj.delay ?? 0, `${field}.delay`)) };
+    case 'delay': {
+      const delayMs = parseDurationMs(`${field}.delay`, durationInput(obj.delay ?? 0, `${field}.delay`));
+      // The origin reads whole milliseconds of jitter (origin-paths.ts).
+      const jitterMs = obj.jitter === undefined ? 0 : Math.round(parseDurationMs(`${field}.jitter`, durationInput(obj.jitter, `${field}.jitter`)));
+      return jitterMs > 0 ? { op: 'delay', bytes, delayMs, jitterMs } : { op: 'delay', bytes, delayMs };
+    }
     default:
       throw new UsageError(`${field}.op`, `expects 'download', 'upload' or 'delay' (got ${JSON.stringify(obj.op)})`);
   }

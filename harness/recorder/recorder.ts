@@ -18,8 +18,9 @@ interface KindState {
 }
 
 /**
- * A worker's recorder: per request kind, HDR histograms (µs) of latency and every phase, and the
- * additive counters. Memory is fixed by the number of kinds; nothing is kept per request.
+ * A worker's recorder: per request kind, HDR histograms (µs) of latency and every phase, latency
+ * minus the origin's own service time, and the additive counters. Memory is fixed by the number of
+ * kinds; nothing is kept per request.
  */
 export class Recorder {
   private readonly kinds: KindState[];
@@ -64,6 +65,10 @@ export class Recorder {
       kind.histograms.latency.recordValue(toUs(latencyUs));
       if (!this.serviceTimeIsLatency) kind.histograms.serviceTime.recordValue(toUs(outcome.totalUs));
       if (outcome.ttfbUs >= 0) kind.histograms.ttfb.recordValue(toUs(outcome.ttfbUs));
+      // Per request, not per percentile: the difference of two percentiles of sums is not the
+      // percentile of the proxy's share when the origin's own time varies. A latency below the
+      // origin's figure (clock noise) counts as the floor, 1 µs, like any sub-µs duration.
+      if (outcome.originUs >= 0) kind.histograms.latencyMinusOrigin.recordValue(toUs(latencyUs - outcome.originUs));
     } else {
       c.failures++;
       const cause = outcome.cause ?? 'other';

@@ -1,4 +1,5 @@
 import { cpus, release, totalmem } from 'node:os';
+import { proxyOverhead } from '../../reports/proxy-overhead.js';
 import { addCounters, buildStats, emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
 import { SCHEMA_VERSION, type EnvironmentInfo, type LoadSummary, type Report, type ReportWarning, type SeriesPoint, type Stats, type SutResources, type HarnessResources, type ProxyOverhead } from '../../reports/schema.js';
 import type { Protocol } from '../../scenarios/scenario.js';
@@ -79,18 +80,6 @@ function loadSummary(config: RunConfig, totals: Stats, measuredMs: number): Load
   };
 }
 
-function overhead(proxied: Stats, direct: Stats): ProxyOverhead {
-  const diff = (a: number, b: number): number => Math.round((a - b) * 1000) / 1000;
-  return {
-    latencyAddedMs: {
-      p50: diff(proxied.latencyMs.p50, direct.latencyMs.p50),
-      p90: diff(proxied.latencyMs.p90, direct.latencyMs.p90),
-      p99: diff(proxied.latencyMs.p99, direct.latencyMs.p99),
-    },
-    throughputRatio: direct.rps > 0 ? Math.round((proxied.rps / direct.rps) * 1000) / 1000 : 0,
-  };
-}
-
 /** Builds the report (schema in reports/schema.ts) from a run's aggregated figures. */
 export function buildReport(inputs: ReportInputs): Report {
   const { config, proxied } = inputs;
@@ -108,7 +97,7 @@ export function buildReport(inputs: ReportInputs): Report {
     const overheadByKind: Record<string, ProxyOverhead> = {};
     for (const [name, stats] of Object.entries(byKind)) {
       const d = directByKind[name];
-      if (d) overheadByKind[name] = overhead(stats, d);
+      if (d) overheadByKind[name] = proxyOverhead(stats, d);
     }
     directBaseline = { byKind: directByKind, overheadByKind };
   }

@@ -107,7 +107,7 @@ function prepareRequest(entry: RequestMixEntry, endpoints: RunEndpoints, seed: n
     case 'download':
       return { kind: entry.name, method: 'GET', origin, path: downloadPath(op.bytes, seed), expect: { kind: 'deterministic', bytes: op.bytes, seed } };
     case 'delay':
-      return { kind: entry.name, method: 'GET', origin, path: delayPath(op.delayMs, op.bytes, seed), expect: { kind: 'deterministic', bytes: op.bytes, seed } };
+      return { kind: entry.name, method: 'GET', origin, path: delayPath(op.delayMs, op.bytes, seed, op.jitterMs), expect: { kind: 'deterministic', bytes: op.bytes, seed } };
     case 'upload':
       return {
         kind: entry.name,

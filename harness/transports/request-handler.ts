@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { BodyVerifier } from '../../mock-targets/origins/deterministic-body.js';
+import { ORIGIN_TIMING_HEADER, parseOriginTimingUs } from '../../mock-targets/origins/origin-paths.js';
 import type { ErrorCause } from './error-cause.js';
 import { isConnectionClosedError, requestFailure } from './classify-error.js';
 import { classifyStatus, type ResponseSource } from './classify-status.js';
@@ -70,6 +71,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
   private proxyHandshakeUs = -1;
   private tlsUs = -1;
   private staleRetried = false;
+  private originUs = -1;
   /** Cause decided from the status line, reported once the (drained) body has ended. */
   private statusCause: ErrorCause | undefined;
   private statusDetail = '';
@@ -130,7 +132,10 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
     this.responseStarted = true;
   }
 
-  /** Status and headers arrived: the time to first byte; a non-2xx is classified here. */
+  /**
+   * Status and headers arrived: the time to first byte; a 2xx gives the origin's own service time,
+   * a non-2xx is classified here.
+   */
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     if (statusCode < 200) return; // 1xx interim responses are not the answer
     const now = performance.now();
@@ -138,7 +143,9 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
     this.stageMarkMs = now;
     this.ttfbUs = Math.round((now - this.startMs) * 1000);
     this.statusCode = statusCode;
-    if (statusCode >= 300) {
+    if (statusCode < 300) {
+      this.originUs = parseOriginTimingUs(headers[ORIGIN_TIMING_HEADER]);
+    } else {
       const classified = classifyStatus(statusCode, headers, this.host.responseSource);
       this.statusCause = classified.cause;
       this.statusDetail = classified.detail;
@@ -249,6 +256,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
       proxyHandshakeUs: this.proxyHandshakeUs,
       tlsUs: this.tlsUs,
       staleRetried: this.staleRetried,
+      originUs: this.originUs,
     };
     this.resolve(outcome);
   }

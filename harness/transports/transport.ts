@@ -91,6 +91,12 @@ export interface RequestOutcome {
   readonly tlsUs: number;
   /** True when a reused connection was found closed and the request was re-sent once (DESIGN rule 12). */
   readonly staleRetried: boolean;
+  /**
+   * The origin's own service time as its 2xx response stated it (`server-timing: origin;dur=…`,
+   * which the mock origins send); -1 when the response carried none (a real origin, a proxy that
+   * dropped the header) or no 2xx response arrived.
+   */
+  readonly originUs: number;
 }
 
 /** One request through one kind of proxy. */

@@ -18,9 +18,14 @@ export function downloadPath(bytes: number, seed: number): string {
   return `${BYTES_PREFIX}${bytes}?seed=${seed}`;
 }
 
-/** Target of a download answered after `delayMs` milliseconds, body as {@link downloadPath}. */
-export function delayPath(delayMs: number, bytes: number, seed: number): string {
-  return `${DELAY_PREFIX}${delayMs}?bytes=${bytes}&seed=${seed}`;
+/**
+ * Target of a download answered after `delayMs` milliseconds, body as {@link downloadPath}. With
+ * `jitterMs` > 0 the origin waits `delayMs` plus a random share of `jitterMs` (uniform, drawn per
+ * request): an origin whose own service time varies, as a real one's does.
+ */
+export function delayPath(delayMs: number, bytes: number, seed: number, jitterMs = 0): string {
+  const jitter = jitterMs > 0 ? `&jitter=${jitterMs}` : '';
+  return `${DELAY_PREFIX}${delayMs}?bytes=${bytes}&seed=${seed}${jitter}`;
 }
 
 /** Header the origin puts on every response it makes: `server-timing: origin;dur=<ms, 3 decimals>` */
@@ -62,6 +67,52 @@ export function parseOriginTimingMs(value: string | string[] | undefined): numbe
   return undefined;
 }
 
+/**
+ * The origin's service time in whole microseconds, or -1 when the value has none. The transports
+ * call this for every successful response, so the origin's own value, as it wrote it
+ * (`origin;dur=12.345`), is read digit by digit: no substring, no `Number()`, no regex. Anything
+ * else (a proxy that added its own metric or line, more than three decimals) goes the long way
+ * through {@link parseOriginTimingMs}, with the same result.
+ */
+export function parseOriginTimingUs(value: string | string[] | undefined): number {
+  if (value === undefined) return -1;
+  if (typeof value === 'string' && value.startsWith(FAST_PREFIX)) {
+    const us = readMillisAsMicros(value, FAST_PREFIX.length);
+    if (us >= 0) return us;
+  }
+  const ms = parseOriginTimingMs(value);
+  return ms === undefined ? -1 : Math.round(ms * 1000);
+}
+
+/** Up to 9 integer digits and 3 decimals of milliseconds: the µs of `ms` × 1000 is then exact. */
+const MAX_WHOLE_MS_DIGITS = 9;
+const MAX_DECIMALS = 3;
+const DECIMAL_WEIGHT_US = [100, 10, 1] as const;
+
+/**
+ * `text[start…]` as a decimal number of milliseconds (`12`, `12.3`, `.345`), in microseconds; -1
+ * when it is anything else, which sends the caller the long way.
+ */
+function readMillisAsMicros(text: string, start: number): number {
+  let i = start;
+  let wholeMs = 0;
+  let digits = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === DOT) break;
+    if (c < DIGIT_0 || c > DIGIT_9 || ++digits > MAX_WHOLE_MS_DIGITS) return -1;
+    wholeMs = wholeMs * 10 + (c - DIGIT_0);
+  }
+  let us = wholeMs * 1000;
+  let decimals = 0;
+  for (i++; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < DIGIT_0 || c > DIGIT_9 || decimals === MAX_DECIMALS) return -1;
+    us += (c - DIGIT_0) * DECIMAL_WEIGHT_US[decimals++]!;
+  }
+  return digits + decimals > 0 ? us : -1;
+}
+
 function finiteOrUndefined(text: string): number | undefined {
   if (text === '') return undefined;
   const n = Number(text);
@@ -76,7 +127,8 @@ export const MAX_DELAY_MS = 0x7fff_ffff;
 /** What a request target asks of the origin, or why it cannot be served. */
 export type OriginTarget =
   | { readonly kind: 'bytes'; readonly bytes: number; readonly seed: number }
-  | { readonly kind: 'delay'; readonly delayMs: number; readonly bytes: number; readonly seed: number }
+  /** `jitterMs`, when present, is the most the origin may add at random to `delayMs`. */
+  | { readonly kind: 'delay'; readonly delayMs: number; readonly bytes: number; readonly seed: number; readonly jitterMs?: number }
   | { readonly kind: 'echo-digest' }
   | { readonly kind: 'bad-number'; readonly detail: string }
   | { readonly kind: 'not-found' };
@@ -106,10 +158,12 @@ export function parseOriginTarget(target: string): OriginTarget {
     const delayMs = readUint(target, pathStart + DELAY_PREFIX.length, pathEnd, MAX_DELAY_MS);
     const bytes = queryUint(target, queryStart, 'bytes', Number.MAX_SAFE_INTEGER);
     const seed = queryUint(target, queryStart, 'seed', MAX_SEED);
+    const jitterMs = queryUint(target, queryStart, 'jitter', MAX_DELAY_MS);
     if (delayMs < 0) return badNumber(`/delay/:ms must be a whole number of ms up to ${MAX_DELAY_MS}`);
     if (bytes < 0) return badNumber('bytes must be a whole number');
     if (seed < 0) return badNumber(`seed must be a whole number from 0 to ${MAX_SEED}`);
-    return { kind: 'delay', delayMs, bytes, seed };
+    if (jitterMs < 0) return badNumber(`jitter must be a whole number of ms up to ${MAX_DELAY_MS}`);
+    return jitterMs > 0 ? { kind: 'delay', delayMs, bytes, seed, jitterMs } : { kind: 'delay', delayMs, bytes, seed };
   }
   if (pathEnd - pathStart === ECHO_DIGEST_PATH.length && target.startsWith(ECHO_DIGEST_PATH, pathStart)) return ECHO_DIGEST;
   return NOT_FOUND;
@@ -120,6 +174,7 @@ function badNumber(detail: string): OriginTarget {
 }
 
 const SLASH = 47;
+const DOT = 46;
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const EQUALS = 61;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { blockCount, bodyBlock } from './deterministic-body.js';
-import { ORIGIN_TIMING_HEADER, originTimingValue, parseOriginTarget } from './origin-paths.js';
+import { MAX_DELAY_MS, ORIGIN_TIMING_HEADER, originTimingValue, parseOriginTarget } from './origin-paths.js';
 import type { ResponseGate } from './response-gate.js';
 
 /** Counters of one origin since it started. */
@@ -61,7 +61,7 @@ export class OriginRequestHandler {
       case 'delay':
         byPath.delay++;
         if (req.method !== 'GET') return this.refuseMethod(res, startMs, 'GET');
-        return this.sendAfterDelay(res, startMs, target.delayMs, target.bytes, target.seed);
+        return this.sendAfterDelay(res, startMs, delayWithJitterMs(target.delayMs, target.jitterMs), target.bytes, target.seed);
       case 'echo-digest':
         byPath.echoDigest++;
         if (!hashesItsBody) return this.refuseMethod(res, startMs, 'POST');
@@ -150,6 +150,15 @@ export class OriginRequestHandler {
     this.counters.bytesSent += bytes;
     res.end(body);
   }
+}
+
+/**
+ * `delayMs` plus a uniform random share of `jitterMs`, capped where setTimeout still honours it.
+ * Math.random, not the request's seed: the point is a service time that differs request by request.
+ */
+function delayWithJitterMs(delayMs: number, jitterMs: number | undefined): number {
+  if (jitterMs === undefined) return delayMs;
+  return Math.min(MAX_DELAY_MS, delayMs + Math.random() * jitterMs);
 }
 
 /** Response headers as node:http's flat list, the form it serialises without building an object. */

@@ -2,8 +2,9 @@ import Table from 'cli-table3';
 import type { ErrorCause } from '../../harness/transports/error-cause.js';
 import { formatDurationMs } from '../../harness/config/units.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';
-import type { HeldConnections, LatencySummary, Report, Stats } from '../schema.js';
+import type { AddedLatencyMs, HeldConnections, LatencySummary, Report, Stats } from '../schema.js';
 import { painter } from './ansi.js';
+import { overheadBasis, overheadBasisText } from './overhead-basis.js';
 import { formatThresholdLines } from './threshold-lines.js';
 
 type Paint = ReturnType<typeof painter>;
@@ -23,6 +24,7 @@ export function formatRunSummary(report: Report, options: { color?: boolean } = 
     report.held && report.totals.requests === 0 ? '' : statsTable(report, paint, options.color ?? false),
     phasesLine('phases', report.totals.phasesMs, report.config.connectionPolicy === 'new-per-request' ? report.totals.connections.perSecond : undefined),
     ...heldLines(report.held),
+    ...overheadLines(report),
     harnessLine(report),
     sutLine(report),
     ...formatThresholdLines(report.thresholds, options),
@@ -109,6 +111,26 @@ function heldLines(held: HeldConnections | undefined): string[] {
       `${held.failed} failed${causes ? ` (${causes})` : ''}, ${held.closedEarly} closed early; ` +
       `opened in ${formatDurationMs(Math.round(held.openingMs))}, held ${formatDurationMs(Math.round(held.holdMs))}${trickle}${rss}`,
     phasesLine('held setup', held.phasesMs),
+  ];
+}
+
+function signedMs(added: AddedLatencyMs): string {
+  return [added.p50, added.p90, added.p99].map((v) => `${v >= 0 ? '+' : ''}${formatNumber(v)}`).join('/');
+}
+
+/**
+ * `--direct-baseline`: per kind, the proxy's added latency (p50/p90/p99) on its basis, the plain
+ * difference beside it when the chosen figure is the origin-subtracted one, and the rate ratio.
+ */
+function overheadLines(report: Report): string[] {
+  const overhead = Object.entries(report.directBaseline?.overheadByKind ?? {});
+  if (overhead.length === 0) return [];
+  return [
+    'proxy added vs direct, p50/p90/p99 ms:',
+    ...overhead.map(([kind, o]) => {
+      const gross = overheadBasis(o) === 'minus-origin' && o.latencyAddedGrossMs ? `; gross ${signedMs(o.latencyAddedGrossMs)}` : '';
+      return `  ${kind} ${signedMs(o.latencyAddedMs)} (${overheadBasisText(o)}${gross}) · ${formatNumber(o.throughputRatio)}× direct req/s`;
+    }),
   ];
 }
 

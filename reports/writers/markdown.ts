@@ -3,7 +3,8 @@ import { formatDurationMs } from '../../harness/config/units.js';
 import type { Comparison, MetricComparison } from '../compare/compare-reports.js';
 import { metricLabel, metricValueText, pValueText } from '../compare/metric-label.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';
-import type { Report, Stats } from '../schema.js';
+import type { AddedLatencyMs, Report, Stats } from '../schema.js';
+import { overheadBasisText } from './overhead-basis.js';
 
 /**
  * A Markdown summary that reads well as a pull-request comment or in `$GITHUB_STEP_SUMMARY`: the
@@ -15,6 +16,7 @@ export function renderMarkdown(report: Report, comparison?: Comparison): string 
     `### proxybench · ${escape(report.scenario)}${report.partial ? ' (partial: interrupted)' : ''}`,
     headline(report),
     resultsTable(report),
+    overheadSection(report),
     sutParagraph(report),
     thresholdsSection(report),
     comparison ? comparisonSection(comparison) : '',
@@ -55,6 +57,18 @@ function resultsTable(report: Report): string {
     '---|---:|---:|---:|---:|---:|---:|---:|---:|---',
     rows,
   );
+}
+
+/** `--direct-baseline`: the proxy's added latency per kind, its basis, and the plain difference. */
+function overheadSection(report: Report): string {
+  const overhead = Object.entries(report.directBaseline?.overheadByKind ?? {});
+  if (overhead.length === 0) return '';
+  const ms = (added: AddedLatencyMs | undefined): string[] => (added ? [added.p50, added.p90, added.p99].map(formatNumber) : ['–', '–', '–']);
+  const rows = overhead.map(([kind, o]) => [
+    escape(kind), ...ms(o.latencyAddedMs), overheadBasisText(o), ...ms(o.latencyAddedGrossMs), `${formatNumber(o.throughputRatio)}×`,
+  ]);
+  const head = ['', 'added p50 ms', 'p90 ms', 'p99 ms', 'basis', 'gross p50 ms', 'gross p90 ms', 'gross p99 ms', 'req/s vs direct'];
+  return `#### Proxy overhead vs direct\n\n${tableOf(head, '---|---:|---:|---:|---|---:|---:|---:|---:', rows)}`;
 }
 
 function sutParagraph(report: Report): string {

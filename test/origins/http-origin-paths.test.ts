@@ -83,6 +83,17 @@ describe.each([{ tls: false }, { tls: true }])('mock origin paths (tls: $tls)', 
     expect(reply.body.equals(deterministicBody(2048, 5))).toBe(true);
   });
 
+  it('adds a different share of the jitter to each request, within delay … delay + jitter', async () => {
+    const replies = await Promise.all(Array.from({ length: 20 }, () => send(client, delayPath(10, 64, 5, 60))));
+    const waitedMs = replies.map((r) => r.originMs ?? Number.NaN);
+    for (const ms of waitedMs) expect(ms).toBeGreaterThanOrEqual(10);
+    // The origin's own figure: a late timer may add a few ms past delay + jitter, never 50.
+    for (const ms of waitedMs) expect(ms).toBeLessThan(10 + 60 + 50);
+    // 20 uniform draws over 60 ms: all within 5 ms of each other has a chance of about 1e-19.
+    expect(Math.max(...waitedMs) - Math.min(...waitedMs)).toBeGreaterThan(5);
+    for (const reply of replies) expect(reply.body.equals(deterministicBody(64, 5))).toBe(true);
+  });
+
   it.each([
     ['/nowhere', 'GET', 404],
     ['/bytes/abc', 'GET', 400],

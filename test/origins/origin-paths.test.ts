@@ -8,12 +8,15 @@ import {
   originTimingValue,
   parseOriginTarget,
   parseOriginTimingMs,
+  parseOriginTimingUs,
 } from '../../mock-targets/origins/origin-paths.js';
 
 describe('origin paths', () => {
   it('builds the download and delay targets the origin documents', () => {
     expect(downloadPath(1024, 7)).toBe('/bytes/1024?seed=7');
     expect(delayPath(250, 1024, 7)).toBe('/delay/250?bytes=1024&seed=7');
+    expect(delayPath(5, 1024, 7, 40)).toBe('/delay/5?bytes=1024&seed=7&jitter=40');
+    expect(delayPath(5, 1024, 7, 0)).toBe('/delay/5?bytes=1024&seed=7');
   });
 
   it.each([
@@ -25,6 +28,8 @@ describe('origin paths', () => {
     ['http://127.0.0.1:8080/bytes/3?seed=2', { kind: 'bytes', bytes: 3, seed: 2 }],
     ['/delay/250?bytes=10&seed=3', { kind: 'delay', delayMs: 250, bytes: 10, seed: 3 }],
     ['/delay/0', { kind: 'delay', delayMs: 0, bytes: 0, seed: 0 }],
+    ['/delay/5?bytes=10&seed=3&jitter=40', { kind: 'delay', delayMs: 5, bytes: 10, seed: 3, jitterMs: 40 }],
+    ['/delay/5?jitter=0', { kind: 'delay', delayMs: 5, bytes: 0, seed: 0 }],
     ['/echo-digest', { kind: 'echo-digest' }],
     ['/echo-digest?anything', { kind: 'echo-digest' }],
     ['/echo-digests', { kind: 'not-found' }],
@@ -49,6 +54,8 @@ describe('origin paths', () => {
     '/delay/abc',
     `/delay/${MAX_DELAY_MS + 1}`,
     '/delay/10?bytes=-3',
+    '/delay/10?jitter=x',
+    `/delay/10?jitter=${MAX_DELAY_MS + 1}`,
   ])('refuses the bad number in %s', (target) => {
     expect(parseOriginTarget(target).kind).toBe('bad-number');
   });
@@ -65,6 +72,14 @@ describe('origin paths', () => {
     fc.assert(
       fc.property(fc.nat({ max: MAX_DELAY_MS }), fc.nat({ max: 1 << 30 }), fc.nat({ max: MAX_SEED }), (delayMs, bytes, seed) => {
         expect(parseOriginTarget(delayPath(delayMs, bytes, seed))).toEqual({ kind: 'delay', delayMs, bytes, seed });
+      }),
+    );
+  });
+
+  it('reads back every jittered delay target it builds', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: MAX_DELAY_MS }), fc.integer({ min: 1, max: MAX_DELAY_MS }), fc.nat({ max: MAX_SEED }), (delayMs, jitterMs, seed) => {
+        expect(parseOriginTarget(delayPath(delayMs, 64, seed, jitterMs))).toEqual({ kind: 'delay', delayMs, bytes: 64, seed, jitterMs });
       }),
     );
   });
@@ -105,6 +120,52 @@ describe('origin server-timing', () => {
         const ms = parseOriginTimingMs(originTimingValue(durMs)) ?? Number.NaN;
         // Three decimals: off by at most half a microsecond (plus float noise).
         expect(Math.abs(ms - durMs)).toBeLessThanOrEqual(0.0005 + 1e-9);
+      }),
+    );
+  });
+});
+
+describe('origin server-timing in microseconds, as the transports read it', () => {
+  it.each([
+    ['origin;dur=12.345', 12_345],
+    ['origin;dur=12.3', 12_300],
+    ['origin;dur=12', 12_000],
+    ['origin;dur=.5', 500],
+    ['origin;dur=0.000', 0],
+    ['origin;dur=0.0004', 0],
+    ['origin;dur=1.2346', 1235],
+    ['proxy;dur=1, origin;dur=2.5', 2500],
+    ['origin;dur=2.5, proxy;dur=1', 2500],
+    [['cache;desc=hit', 'origin;dur=6'], 6000],
+    ['origin;dur=', -1],
+    ['origin;dur=.', -1],
+    ['origin;dur=-1', -1],
+    ['proxy;dur=1', -1],
+    ['', -1],
+    [undefined, -1],
+  ])('reads %j as %i µs', (value, expected) => {
+    expect(parseOriginTimingUs(value)).toBe(expected);
+  });
+
+  it('agrees with the millisecond parser on any value', () => {
+    const slow = (value: string): number => {
+      const ms = parseOriginTimingMs(value);
+      return ms === undefined ? -1 : Math.round(ms * 1000);
+    };
+    const numberish = fc.stringMatching(/^[0-9.]{0,14}$/);
+    const values = fc.oneof(fc.string(), numberish.map((n) => `origin;dur=${n}`), numberish.map((n) => `origin;dur=${n}, x;dur=1`));
+    fc.assert(
+      fc.property(values, (value) => {
+        expect(parseOriginTimingUs(value)).toBe(slow(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads back the value the origin writes, to the microsecond', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e7, noNaN: true }), (durMs) => {
+        expect(Math.abs(parseOriginTimingUs(originTimingValue(durMs)) - durMs * 1000)).toBeLessThanOrEqual(0.5 + 1e-6);
       }),
     );
   });

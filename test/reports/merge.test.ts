@@ -12,8 +12,16 @@ const SECONDS = 4;
 const SAMPLES = [latencySamples(400, 5, 11), latencySamples(300, 8, 12), latencySamples(500, 3, 13, 0.8)];
 const CAUSES = ['timeout', 'reset', 'timeout'] as const;
 
+/** The origin's stated service time of each sample: a share of its latency that differs per shard. */
+function originMsOf(index: number): number[] {
+  return (SAMPLES[index] ?? []).map((ms, i) => ms * (((i + index) % 5) / 6));
+}
+
 /** Shard `index` of 3: its samples over 4 s, one failure a second, starting `index` seconds late. */
-function shard(index: number, overrides: { scenario?: string; config?: Record<string, unknown>; thresholds?: string[]; aligned?: boolean } = {}): Report {
+function shard(
+  index: number,
+  overrides: { scenario?: string; config?: Record<string, unknown>; thresholds?: string[]; aligned?: boolean; stamped?: boolean } = {},
+): Report {
   const samples = SAMPLES[index] ?? [];
   const perSecond = samples.length / SECONDS;
   return syntheticReport({
@@ -23,6 +31,7 @@ function shard(index: number, overrides: { scenario?: string; config?: Record<st
         requestsPerSecond: Array.from({ length: SECONDS }, () => perSecond + 1),
         failuresPerSecond: Array.from({ length: SECONDS }, () => 1),
         failureCause: CAUSES[index] ?? 'timeout',
+        ...(overrides.stamped ? { originMs: originMsOf(index) } : {}),
       },
     },
     startSec: START_SEC + (overrides.aligned ? 0 : index),
@@ -125,7 +134,35 @@ describe('mergeReports', () => {
     });
     const direct = mergeReports(withDirect).directBaseline;
     expect(direct?.byKind.get?.latencyMs).toEqual(allSamplesSummary());
-    expect(direct?.overheadByKind.get).toEqual({ latencyAddedMs: { p50: 0, p90: 0, p99: 0 }, throughputRatio: 1 });
+    const nil = { p50: 0, p90: 0, p99: 0 };
+    expect(direct?.overheadByKind.get).toEqual({ latencyAddedMs: nil, basis: 'latency', latencyAddedGrossMs: nil, throughputRatio: 1 });
+  });
+
+  it('adds the latency-minus-origin histograms exactly and derives the overhead basis from the merged figures', () => {
+    const stamped = [0, 1, 2].map((i) => {
+      const r = shard(i, { aligned: true, stamped: true });
+      return { ...r, directBaseline: { byKind: r.byKind, overheadByKind: {} } };
+    });
+    const reference = createHistogram();
+    SAMPLES.forEach((samples, index) => {
+      const originMs = originMsOf(index);
+      samples.forEach((ms, i) => reference.recordValue(Math.max(1, Math.round(ms * 1000) - Math.round((originMs[i] ?? 0) * 1000))));
+    });
+    const mergedStamped = mergeReports(stamped);
+    expect(mergedStamped.byKind.get?.latencyMinusOriginMs).toEqual(summarize(reference));
+    expect(mergedStamped.totals.latencyMinusOriginMs?.count).toBe(1200);
+    reference.destroy();
+    const nil = { p50: 0, p90: 0, p99: 0 };
+    expect(mergedStamped.directBaseline?.overheadByKind.get).toEqual({ latencyAddedMs: nil, basis: 'minus-origin', latencyAddedGrossMs: nil, throughputRatio: 1 });
+  });
+
+  it('merges shards written before latencyMinusOriginMs existed with those written after', () => {
+    const old = shard(0, { stamped: true });
+    const { latencyMinusOriginMs: _summary, ...oldGet } = old.byKind.get!;
+    const { latencyMinusOrigin: _histogram, ...oldHistograms } = oldGet.phaseHistograms;
+    const before = { ...old, byKind: { get: { ...oldGet, phaseHistograms: oldHistograms } } };
+    const merged = mergeReports([before, shard(1, { stamped: true })]);
+    expect(merged.byKind.get?.latencyMinusOriginMs).toEqual(shard(1, { stamped: true }).byKind.get?.latencyMinusOriginMs);
   });
 
   it('merges a single report into the same figures', () => {

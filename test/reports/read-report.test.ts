@@ -4,14 +4,24 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportError } from '../../harness/errors.js';
+import { proxyOverhead } from '../../reports/proxy-overhead.js';
 import { parseReport, readReport } from '../../reports/read-report.js';
+import type { Report } from '../../reports/schema.js';
 import { writeReportJson } from '../../reports/writers/json-file.js';
 import { latencySamples, syntheticReport } from '../support/synthetic-report.js';
 
-const report = syntheticReport({
-  kinds: { 'get-1k': { latenciesMs: latencySamples(50, 4, 1), requestsPerSecond: [20, 20, 12], failuresPerSecond: [1, 0, 1] } },
+const run = syntheticReport({
+  kinds: { 'get-1k': { latenciesMs: latencySamples(50, 4, 1), requestsPerSecond: [20, 20, 12], failuresPerSecond: [1, 0, 1], originMs: [1.5, 2.25, 0.5] } },
   sut: { rssPeakMiB: 30, cpuPercentSamples: [5, 6] },
 });
+const direct = syntheticReport({
+  kinds: { 'get-1k': { latenciesMs: latencySamples(50, 2, 2), requestsPerSecond: [30, 30, 30], originMs: [1.5, 2.25, 0.5] } },
+}).byKind;
+/** A run with its direct baseline, the origin's service time on every success of both. */
+const report: Report = {
+  ...run,
+  directBaseline: { byKind: direct, overheadByKind: { 'get-1k': proxyOverhead(run.byKind['get-1k']!, direct['get-1k']!) } },
+};
 
 /** A deep copy of the report with one field (dotted path) set to `value`. */
 function withField(path: string, value: unknown): unknown {
@@ -25,7 +35,25 @@ function withField(path: string, value: unknown): unknown {
 
 describe('parseReport', () => {
   it('accepts a report as a run writes it', () => {
+    expect(report.directBaseline?.overheadByKind['get-1k']?.basis).toBe('minus-origin');
+    expect(report.totals.latencyMinusOriginMs?.count).toBe(report.totals.successes);
     expect(parseReport(JSON.parse(JSON.stringify(report)), 'r.json')).toEqual(report);
+  });
+
+  it('accepts a report written before the origin-subtracted figures existed', () => {
+    const old = JSON.parse(JSON.stringify(report)) as {
+      byKind: Record<string, { latencyMinusOriginMs?: unknown; phaseHistograms: { latencyMinusOrigin?: unknown } }>;
+      directBaseline: { overheadByKind: Record<string, { basis?: unknown; latencyAddedGrossMs?: unknown }> };
+    };
+    for (const stats of Object.values(old.byKind)) {
+      delete stats.latencyMinusOriginMs;
+      delete stats.phaseHistograms.latencyMinusOrigin;
+    }
+    for (const overhead of Object.values(old.directBaseline.overheadByKind)) {
+      delete overhead.basis;
+      delete overhead.latencyAddedGrossMs;
+    }
+    expect(parseReport(old, 'old.json')).toEqual(old);
   });
 
   it.each([
@@ -37,6 +65,10 @@ describe('parseReport', () => {
     ['tool.name', 'k6', 'r.json: tool.name should be one of proxybench (got "k6")'],
     ['load.model', 'burst', 'r.json: load.model should be one of closed, open (got "burst")'],
     ['partial', 'no', 'r.json: partial should be true or false (got "no")'],
+    ['totals.latencyMinusOriginMs.p50', '1', 'r.json: totals.latencyMinusOriginMs.p50 should be a number (got "1")'],
+    ['totals.phaseHistograms.latencyMinusOrigin', 'not base64!', 'r.json: totals.phaseHistograms.latencyMinusOrigin should be an encoded histogram (base64) (got "not base64!")'],
+    ['directBaseline.overheadByKind.get-1k.basis', 'net', 'r.json: directBaseline.overheadByKind.get-1k.basis should be one of minus-origin, latency (got "net")'],
+    ['directBaseline.overheadByKind.get-1k.latencyAddedGrossMs', 3, 'r.json: directBaseline.overheadByKind.get-1k.latencyAddedGrossMs should be an object (got 3)'],
     ['thresholds', [{ expression: 'p99<1', metric: 'p99', op: '=', limit: 1, value: 2, passed: false }], 'r.json: thresholds[0].op should be one of <, <=, >, >=, == (got "=")'],
   ])('names the file and the field when %s is wrong', (path, value, message) => {
     const json = path.startsWith('series.0.') ? seriesField(path.slice('series.0.'.length), value) : withField(path, value);

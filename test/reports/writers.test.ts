@@ -3,6 +3,7 @@ import { compareReports } from '../../reports/compare/compare-reports.js';
 import type { Report } from '../../reports/schema.js';
 import { formatRunSummary } from '../../reports/writers/console-summary.js';
 import { renderJunit } from '../../reports/writers/junit.js';
+import { overheadTable } from '../../reports/writers/html/context-tables.js';
 import { renderMarkdown } from '../../reports/writers/markdown.js';
 import { latencySamples, noisyCounts, syntheticReport } from '../support/synthetic-report.js';
 import { xmlProblem } from '../support/xml-well-formed.js';
@@ -101,5 +102,49 @@ describe('renderJunit', () => {
     const failed = { ...baseline, totals: { ...baseline.totals, successes: 0, failures: baseline.totals.requests } };
     expect(renderJunit(failed)).toContain(`<failure type="all_failed" message="all ${baseline.totals.requests} requests failed">`);
     expect(xmlProblem(renderJunit(failed))).toBeUndefined();
+  });
+});
+
+describe('the proxy overhead against going direct', () => {
+  // Formatters never compute: the figures are given as a report holds them, one kind on each basis
+  // (socks-get as a report written before `basis` existed).
+  const withBaseline: Report = {
+    ...current,
+    directBaseline: {
+      byKind: current.byKind,
+      overheadByKind: {
+        'get-1k': {
+          latencyAddedMs: { p50: 20.25, p90: 20.5, p99: 21 },
+          basis: 'minus-origin',
+          latencyAddedGrossMs: { p50: 18.5, p90: 25.25, p99: -3 },
+          throughputRatio: 0.45,
+        },
+        'socks-get': { latencyAddedMs: { p50: 1.5, p90: 2, p99: 4 }, throughputRatio: 0.9 },
+      },
+    },
+  };
+
+  it('prints a line per kind on the console with its basis, and the gross figure beside a subtracted one', () => {
+    const text = formatRunSummary(withBaseline);
+    expect(text).toContain('proxy added vs direct, p50/p90/p99 ms:');
+    expect(text).toContain('  get-1k +20.25/+20.5/+21 (origin time subtracted; gross +18.5/+25.25/-3) · 0.45× direct req/s');
+    expect(text).toContain('  socks-get +1.5/+2/+4 (latency difference) · 0.9× direct req/s');
+    expect(formatRunSummary(current)).not.toContain('proxy added');
+  });
+
+  it('has a Markdown table with the basis and the gross figures', () => {
+    const markdown = renderMarkdown(withBaseline);
+    expect(markdown).toContain('#### Proxy overhead vs direct');
+    expect(markdown).toContain('| get-1k | 20.25 | 20.5 | 21 | origin time subtracted | 18.5 | 25.25 | -3 | 0.45× |');
+    expect(markdown).toContain('| socks-get | 1.5 | 2 | 4 | latency difference | – | – | – | 0.9× |');
+    expect(renderMarkdown(current)).not.toContain('Proxy overhead');
+  });
+
+  it('has an HTML table with the basis and the gross figures', () => {
+    const html = overheadTable(withBaseline) ?? '';
+    expect(html).toContain('<th>basis</th>');
+    expect(html).toMatch(/get-1k<\/td><td[^>]*>20\.3 ms<\/td>.*<td[^>]*>origin time subtracted<\/td><td[^>]*>18\.5 ms<\/td>/);
+    expect(html).toMatch(/socks-get<\/td>.*<td[^>]*>latency difference<\/td><td[^>]*>—<\/td>/);
+    expect(overheadTable(current)).toBeNull();
   });
 });

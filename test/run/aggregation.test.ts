@@ -5,11 +5,13 @@ import type { BatchMessage } from '../../harness/recorder/batch.js';
 import { Recorder } from '../../harness/recorder/recorder.js';
 import type { RequestOutcome } from '../../harness/transports/transport.js';
 import type { ErrorCause } from '../../harness/transports/error-cause.js';
+import { buildStats } from '../../reports/stats.js';
 
-function outcome(totalUs: number, ok: boolean, cause?: ErrorCause): RequestOutcome {
+function outcome(totalUs: number, ok: boolean, cause?: ErrorCause, originUs = -1): RequestOutcome {
   return {
     ok, ...(cause ? { cause } : {}), statusCode: ok ? 200 : 0, ttfbUs: ok ? totalUs / 2 : -1, totalUs,
     bytesIn: ok ? 1024 : 0, bytesOut: 0, connection: 'reused', connectUs: -1, proxyHandshakeUs: -1, tlsUs: -1, staleRetried: false,
+    originUs,
   };
 }
 
@@ -58,6 +60,38 @@ describe('per-worker recording merged in batches', () => {
     expect(a.counters.requests + b.counters.requests).toBe(30_000);
     expect(a.counters.failures + b.counters.failures).toBe(expectedFailures);
     expect((a.counters.errors.reset ?? 0) + (b.counters.errors.reset ?? 0)).toBe(expectedFailures);
+  });
+
+  it('keeps latency minus the origin service time of each stamped success, merged exactly', () => {
+    const workers = 2;
+    // Open model: latency runs from the intended start, so it is not the transport's total time.
+    const recorders = Array.from({ length: workers }, () => new Recorder(1, false));
+    const aggregator = new Aggregator(['k'], workers);
+    const reference = createHistogram();
+    const drainAll = (second: number): void => {
+      for (let w = 0; w < workers; w++) aggregator.addBatch({ type: 'batch', workerIndex: w, second, deltas: recorders[w]!.drain(), inFlight: 0 });
+    };
+    for (let i = 0; i < 10_000; i++) {
+      const totalUs = latencyUs(i);
+      const latency = totalUs + (i % 5 === 0 ? 300 : 0);
+      // Every 10th response came without the stamp; every 997th claims more than we measured.
+      const originUs = i % 10 === 3 ? -1 : i % 997 === 0 ? latency + 50 : Math.floor(totalUs * ((i % 7) / 8));
+      // An integrity failure still had a 2xx and its stamp: it must not count.
+      const fails = i % 101 === 0;
+      recorders[i % workers]!.record(0, outcome(totalUs, !fails, fails ? 'integrity' : undefined, originUs), latency);
+      if (!fails && originUs >= 0) reference.recordValue(Math.max(1, Math.round(latency - originUs)));
+      if (i % 700 === 699) drainAll(1_700_000_000 + Math.floor(i / 5000));
+    }
+    drainAll(1_700_000_002);
+    for (let w = 0; w < workers; w++) aggregator.workerDone(w);
+    const k = aggregator.kinds().get('k')!;
+    const minusOrigin = k.histograms.latencyMinusOrigin;
+    expect(minusOrigin.totalCount).toBe(reference.totalCount);
+    expect(minusOrigin.totalCount).toBeLessThan(k.counters.successes);
+    expect(summarize(minusOrigin)).toEqual(summarize(reference));
+    // A stated origin time above the measured latency is floored at 1 µs, not dropped.
+    expect(minusOrigin.minNonZeroValue).toBe(1);
+    expect(buildStats(k.counters, k.histograms, 2000).latencyMinusOriginMs).toEqual(summarize(reference));
   });
 
   it('builds a per-second series whose sums equal the totals', () => {

@@ -13,6 +13,15 @@ describe("a user's own scenario file", () => {
     expect(s.defaults).toMatchObject({ durationMs: 30_000, warmupMs: 500, concurrency: 8, stages: [{ durationMs: 5000, target: 10 }, { durationMs: 5000, target: 0 }] });
   });
 
+  it.each([
+    [{ op: 'delay', delay: '5ms', jitter: '40ms', bytes: 64 }, { op: 'delay', bytes: 64, delayMs: 5, jitterMs: 40 }],
+    [{ op: 'delay', delay: '5ms', jitter: 0, bytes: 64 }, { op: 'delay', bytes: 64, delayMs: 5 }],
+    [{ op: 'delay', delay: '5ms', bytes: 64 }, { op: 'delay', bytes: 64, delayMs: 5 }],
+  ])('reads the delay operation %j, jitter in whole milliseconds', (operation, expected) => {
+    const s = validateScenario({ ...minimal, mix: [{ name: 'slow', protocol: 'http-forward', operation }] }, 'delay.json');
+    expect(s.mix[0]?.operation).toStrictEqual(expected);
+  });
+
   it('accepts a hold (many-connections) section', () => {
     const s = validateScenario({ ...minimal, hold: { connections: 500, protocol: 'socks5', hold: '20s', trickle: '1s' } }, 'hold.json');
     expect(s.hold).toEqual({ connections: 500, protocol: 'socks5', origin: 'http', holdMs: 20_000, trickleIntervalMs: 1000 });
@@ -25,6 +34,7 @@ describe("a user's own scenario file", () => {
     [{ ...minimal, mix: [{ name: 'a', protocol: 'socks5', operation: { op: 'fly', bytes: 1 } }] }, 'scenario.mix[0].operation.op'],
     [{ ...minimal, mix: [{ name: 'a', protocol: 'socks5', operation: { op: 'download', bytes: 'lots' } }] }, 'scenario.mix[0].operation.bytes'],
     [{ ...minimal, mix: [...minimal.mix, ...minimal.mix] }, 'scenario.mix'],
+    [{ ...minimal, mix: [{ name: 'a', protocol: 'socks5', operation: { op: 'delay', delay: '5ms', jitter: 'lots' } }] }, 'scenario.mix[0].operation.jitter'],
     [{ ...minimal, defaults: { duration: 'soon' } }, 'scenario.defaults.duration'],
     [{ ...minimal, defaults: { concurrency: 0 } }, 'scenario.defaults.concurrency'],
     [{ ...minimal, hold: { connections: -1, protocol: 'connect' } }, 'scenario.hold.connections'],

@@ -26,6 +26,11 @@ export interface SyntheticKind {
   readonly protocol?: Protocol;
   /** Time to first byte as a fraction of the latency (default: no ttfb recorded). */
   readonly ttfbFraction?: number;
+  /**
+   * The origin's stated service time (ms) of each success, cycled in step with `latenciesMs`:
+   * recorded as latency minus origin time. Default: no response carried it.
+   */
+  readonly originMs?: readonly number[];
 }
 
 /** What the report is made of. */
@@ -49,6 +54,7 @@ interface KindBuild {
 }
 
 function recordSecond(kind: SyntheticKind, second: number, next: () => number, into: KindBuild, histogram: Histogram): void {
+  const origin = kind.originMs;
   const requests = kind.requestsPerSecond[second] ?? 0;
   const failures = kind.failuresPerSecond?.[second] ?? 0;
   const successes = requests - failures;
@@ -57,8 +63,12 @@ function recordSecond(kind: SyntheticKind, second: number, next: () => number, i
   const errors = failures > 0 ? { [cause]: failures } : {};
   histogram.reset();
   for (let i = 0; i < successes; i++) {
-    const us = Math.max(1, Math.round(next() * 1000));
+    const sample = next();
+    const us = Math.max(1, Math.round((kind.latenciesMs[sample % kind.latenciesMs.length] ?? 1) * 1000));
     histogram.recordValue(us);
+    if (origin !== undefined && origin.length > 0) {
+      into.histograms.latencyMinusOrigin.recordValue(Math.max(1, us - Math.round((origin[sample % origin.length] ?? 0) * 1000)));
+    }
     into.histograms.latency.recordValue(us);
     into.histograms.serviceTime.recordValue(us);
     if (kind.ttfbFraction !== undefined) into.histograms.ttfb.recordValue(Math.max(1, Math.round(us * kind.ttfbFraction)));
@@ -71,7 +81,8 @@ function recordSecond(kind: SyntheticKind, second: number, next: () => number, i
 function buildKind(kind: SyntheticKind): KindBuild {
   const build: KindBuild = { counters: emptyCounters(), histograms: emptyHistograms(), seconds: [], protocol: kind.protocol ?? 'http-forward' };
   let index = 0;
-  const next = (): number => kind.latenciesMs[index++ % kind.latenciesMs.length] ?? 1;
+  // The index of the next sample, into latenciesMs and originMs alike.
+  const next = (): number => index++;
   // One scratch histogram for every second: allocating HdrHistograms is what makes building slow.
   const scratch = createHistogram();
   for (let s = 0; s < kind.requestsPerSecond.length; s++) recordSecond(kind, s, next, build, scratch);

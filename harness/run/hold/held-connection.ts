@@ -114,5 +114,7 @@ function trickleOutcome(reader: TrickleResponseReader, failure: ClassifiedError 
     proxyHandshakeUs: -1,
     tlsUs: -1,
     staleRetried: false,
+    // The trickle report has no direct baseline to set an origin-subtracted figure against.
+    originUs: -1,
   };
 }

@@ -1,5 +1,6 @@
 import { ERROR_CAUSES } from '../../../harness/transports/error-cause.js';
-import type { EnvironmentInfo, HarnessResources, Report, SutResources } from '../../schema.js';
+import type { AddedLatencyMs, EnvironmentInfo, HarnessResources, Report, SutResources } from '../../schema.js';
+import { overheadBasisText } from '../overhead-basis.js';
 import { escapeHtml } from './escape.js';
 import { formatCount, formatMs, formatRatio, formatSignificant } from './format.js';
 import { htmlTable, keyValueTable, type TableCell } from './table.js';
@@ -88,16 +89,22 @@ export function thresholdsTable(report: Report): string | null {
   return htmlTable(['threshold', 'measured', 'limit', 'result'], rows);
 }
 
-/** What the proxy added over going direct, per kind; `null` without `--direct-baseline`. */
+/**
+ * What the proxy added over going direct, per kind: the chosen figure and its basis, then the plain
+ * difference of latency percentiles beside it; `null` without `--direct-baseline`.
+ */
 export function overheadTable(report: Report): string | null {
   const overhead = report.directBaseline?.overheadByKind;
   if (overhead === undefined || Object.keys(overhead).length === 0) return null;
+  const ms = (added: AddedLatencyMs | undefined): string[] => (added ? [added.p50, added.p90, added.p99].map(formatMs) : ['—', '—', '—']);
   const rows = Object.entries(overhead).map(([kind, o]): TableCell[] => [
     { text: kind, className: 'key' },
-    ...[o.latencyAddedMs.p50, o.latencyAddedMs.p90, o.latencyAddedMs.p99].map(formatMs),
+    ...ms(o.latencyAddedMs),
+    overheadBasisText(o),
+    ...ms(o.latencyAddedGrossMs),
     `${formatSignificant(o.throughputRatio)} ×`,
   ]);
-  return htmlTable(['kind', 'added p50', 'added p90', 'added p99', 'rps vs direct'], rows);
+  return htmlTable(['kind', 'added p50', 'added p90', 'added p99', 'basis', 'gross p50', 'gross p90', 'gross p99', 'rps vs direct'], rows);
 }
 
 /** The machine the run was measured on. */
