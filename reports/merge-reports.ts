@@ -1,5 +1,5 @@
 import { ReportError } from '../harness/errors.js';
-import { mergeDirectBaseline, mergeHarness, mergeLoad, mergeSut } from './merge-resources.js';
+import { mergeDirectBaseline, mergeHarness, mergeHeld, mergeLoad, mergeSut } from './merge-resources.js';
 import { mergeSeries, mergeStats, mergeStatsRecords } from './merge-stats.js';
 import type { Report, ReportWarning, Stats } from './schema.js';
 import { evaluateThresholds } from './thresholds/evaluate-thresholds.js';
@@ -31,6 +31,7 @@ export function mergeReports(reports: readonly Report[]): Report {
   const byKind = mergeStatsRecords(reports.map((r) => r.byKind), measuredMs) as Record<string, Stats>;
   const shards = mergeShards(reports);
   const directBaseline = mergeDirectBaseline(reports, byKind);
+  const held = mergeHeld(reports);
   const merged: Report = {
     schemaVersion: first.schemaVersion,
     tool: first.tool,
@@ -50,6 +51,7 @@ export function mergeReports(reports: readonly Report[]): Report {
     harness: mergeHarness(reports),
     sut: mergeSut(reports),
     ...(directBaseline ? { directBaseline } : {}),
+    ...(held ? { held } : {}),
     thresholds: [],
     warnings: mergeWarnings(reports, shards),
   };

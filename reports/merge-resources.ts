@@ -1,7 +1,9 @@
 import { ReportError } from '../harness/errors.js';
+import type { ErrorCause } from '../harness/transports/error-cause.js';
+import { mergeEncoded, summarize, decodeHistogram } from './histogram-codec.js';
 import { mergeStatsRecords } from './merge-stats.js';
 import { proxyOverhead } from './proxy-overhead.js';
-import type { HarnessResources, LoadSummary, ProxyOverhead, Report, Stats, SutResources } from './schema.js';
+import type { HarnessResources, HeldConnections, LoadSummary, ProxyOverhead, Report, Stats, SutResources } from './schema.js';
 
 /**
  * The non-additive parts of a merge: load, the harness's and the SUT's resources, and the direct
@@ -82,4 +84,72 @@ export function mergeDirectBaseline(reports: readonly Report[], byKind: Readonly
     if (proxied) overheadByKind[kind] = proxyOverhead(proxied, directStats);
   }
   return { byKind: direct, overheadByKind };
+}
+
+const HELD_PHASES = ['connect', 'proxyHandshake', 'tls'] as const;
+
+/**
+ * The held connections of the shards of one hold run: counts and causes add, setup histograms add
+ * exactly, the opening took the longest shard's time and every connection was held at least the
+ * shortest shard's hold. The proxy's RSS per 1,000: when the shards sampled one proxy process, its
+ * lowest baseline against its highest held sample (the moment most shards held theirs) over all
+ * established connections; when each shard ran its own proxy, baselines and held samples add, as
+ * the processes did.
+ *
+ * @throws ReportError when some reports hold connections and others do not
+ */
+export function mergeHeld(reports: readonly Report[]): HeldConnections | undefined {
+  const blocks = reports.flatMap((r) => (r.held ? [r.held] : []));
+  const first = blocks[0];
+  if (!first) return undefined;
+  if (blocks.length !== reports.length) throw new ReportError('cannot merge hold runs with reports that held no connections');
+  const sum = (pick: (h: HeldConnections) => number): number => blocks.reduce((n, h) => n + pick(h), 0);
+  const errors: Partial<Record<ErrorCause, number>> = {};
+  for (const h of blocks) {
+    for (const [cause, n] of Object.entries(h.errors) as [ErrorCause, number][]) errors[cause] = (errors[cause] ?? 0) + n;
+  }
+  const phaseHistograms = Object.fromEntries(HELD_PHASES.map((p) => [p, mergeEncoded(blocks.map((h) => h.phaseHistograms[p]))])) as HeldConnections['phaseHistograms'];
+  const phasesMs = Object.fromEntries(HELD_PHASES.map((p) => {
+    const histogram = decodeHistogram(phaseHistograms[p]);
+    const summary = summarize(histogram);
+    histogram.destroy();
+    return [p, summary];
+  })) as HeldConnections['phasesMs'];
+  const established = sum((h) => h.established);
+  const rss = mergedHeldRss(reports, established);
+  const trickles = blocks.flatMap((h) => (h.trickle ? [h.trickle] : []));
+  const hint = blocks.find((h) => h.hint !== undefined)?.hint;
+  return {
+    target: sum((h) => h.target),
+    protocol: first.protocol,
+    origin: first.origin,
+    established,
+    failed: sum((h) => h.failed),
+    closedEarly: sum((h) => h.closedEarly),
+    errors,
+    phasesMs,
+    phaseHistograms,
+    openingMs: Math.max(...blocks.map((h) => h.openingMs)),
+    holdMs: Math.min(...blocks.map((h) => h.holdMs)),
+    ...(trickles[0] ? { trickle: { intervalMs: trickles[0].intervalMs, ok: trickles.reduce((n, t) => n + t.ok, 0), failed: trickles.reduce((n, t) => n + t.failed, 0) } } : {}),
+    ...rss,
+    ...(hint !== undefined ? { hint } : {}),
+  };
+}
+
+function mergedHeldRss(reports: readonly Report[], established: number): Pick<HeldConnections, 'sutRssBaselineMiB' | 'sutRssHeldMiB' | 'sutRssPerThousandMiB'> {
+  const sampled = reports.flatMap((r) => (r.held && r.held.sutRssBaselineMiB !== null && r.held.sutRssHeldMiB !== null
+    ? [{ pid: r.sut?.pid, baseline: r.held.sutRssBaselineMiB, held: r.held.sutRssHeldMiB }]
+    : []));
+  if (sampled.length !== reports.length || sampled.length === 0) return { sutRssBaselineMiB: null, sutRssHeldMiB: null, sutRssPerThousandMiB: null };
+  const onePid = sampled[0]!.pid;
+  const oneProcess = onePid !== undefined && sampled.every((s) => s.pid === onePid);
+  const baseline = oneProcess ? Math.min(...sampled.map((s) => s.baseline)) : sampled.reduce((n, s) => n + s.baseline, 0);
+  const held = oneProcess ? Math.max(...sampled.map((s) => s.held)) : sampled.reduce((n, s) => n + s.held, 0);
+  const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+  return {
+    sutRssBaselineMiB: round(baseline, 2),
+    sutRssHeldMiB: round(held, 2),
+    sutRssPerThousandMiB: established > 0 ? round(((held - baseline) / established) * 1000, 3) : null,
+  };
 }

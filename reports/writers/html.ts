@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Comparison } from '../compare/compare-reports.js';
 import type { Report } from '../schema.js';
 import {
-  configBlock, environmentTable, errorTable, harnessTable, headerSummary, overheadTable, runTable, sutTable,
+  configBlock, environmentTable, errorTable, harnessTable, headerSummary, heldTable, overheadTable, runTable, sutTable,
   thresholdsTable, warningsBlock,
 } from './html/context-tables.js';
 import { escapeHtml, jsonForScript } from './html/escape.js';
@@ -48,6 +48,7 @@ export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}
     warningsBlock(report),
     nav(report.thresholds.length > 0, baseline !== undefined),
     section('figures', 'Headline figures', scroll(headlineTable(report)) + overheadHtml(report)),
+    report.held ? section('held', 'Held connections', heldTable(report.held)) : '',
     thresholdsHtml(report),
     baseline ? section('comparison', 'Before / after', comparisonHtml(report, baseline, comparison)) : '',
     section('latency', 'Latency percentiles', plotOrNote(plots.percentiles, 'No request succeeded: no latency to plot.') + latencyHint(baseline !== undefined) +

@@ -3,7 +3,7 @@ import { formatDurationMs } from '../../harness/config/units.js';
 import type { Comparison, MetricComparison } from '../compare/compare-reports.js';
 import { metricLabel, metricValueText, pValueText } from '../compare/metric-label.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';
-import type { AddedLatencyMs, Report, Stats } from '../schema.js';
+import type { AddedLatencyMs, HeldConnections, Report, Stats } from '../schema.js';
 import { overheadBasisText } from './overhead-basis.js';
 
 /**
@@ -15,7 +15,9 @@ export function renderMarkdown(report: Report, comparison?: Comparison): string 
   const sections = [
     `### proxybench · ${escape(report.scenario)}${report.partial ? ' (partial: interrupted)' : ''}`,
     headline(report),
-    resultsTable(report),
+    report.held ? heldSection(report.held) : '',
+    // An idle hold run makes no requests: its results table would be all zeros.
+    report.held && report.totals.requests === 0 ? '' : resultsTable(report),
     overheadSection(report),
     sutParagraph(report),
     thresholdsSection(report),
@@ -35,8 +37,9 @@ function tableOf(head: readonly string[], align: string, rows: readonly (readonl
 }
 
 function headline(report: Report): string {
-  const load =
-    report.load.model === 'closed'
+  const load = report.held
+    ? `holding ${report.held.target} ${report.held.protocol} connections`
+    : report.load.model === 'closed'
       ? `closed model, ${report.load.concurrency} in flight`
       : `open model, ${formatNumber(report.load.offeredRps)} req/s offered${report.load.scheduleKept ? '' : ' (schedule **not kept**)'}`;
   const warmup = report.warmupMs > 0 ? ` after ${formatDurationMs(report.warmupMs)} warm-up` : '';
@@ -69,6 +72,25 @@ function overheadSection(report: Report): string {
   ]);
   const head = ['', 'added p50 ms', 'p90 ms', 'p99 ms', 'basis', 'gross p50 ms', 'gross p90 ms', 'gross p99 ms', 'req/s vs direct'];
   return `#### Proxy overhead vs direct\n\n${tableOf(head, '---|---:|---:|---:|---|---:|---:|---:|---:', rows)}`;
+}
+
+/** A hold run (many-connections): connections held, failures by cause, the proxy's cost per 1,000, setup phases. */
+function heldSection(held: HeldConnections): string {
+  const causes = (Object.entries(held.errors) as [ErrorCause, number][]).map(([cause, n]) => `${cause} ${n}`).join(', ');
+  const trickle = held.trickle ? ` · trickle every ${formatDurationMs(held.trickle.intervalMs)}: ${held.trickle.ok} ok, ${held.trickle.failed} failed` : '';
+  const rss = held.sutRssPerThousandMiB !== null ? ` · proxy RSS **${formatQuantity('mib', held.sutRssPerThousandMiB)} per 1,000 held**` : '';
+  const line =
+    `**Held:** ${held.established}/${held.target} ${held.protocol} connections to the ${held.origin} origin established, ` +
+    `${held.failed} failed${causes ? ` (${escape(causes)})` : ''}, ${held.closedEarly} closed early · opened in ${formatDurationMs(Math.round(held.openingMs))}, ` +
+    `held ${formatDurationMs(Math.round(held.holdMs))}${trickle}${rss}`;
+  const rows = (['connect', 'proxyHandshake', 'tls'] as const)
+    .filter((phase) => held.phasesMs[phase].count > 0)
+    .map((phase) => {
+      const s = held.phasesMs[phase];
+      return [phase, String(s.count), ...[s.p50, s.p90, s.p99, s.max].map(formatNumber)];
+    });
+  const table = rows.length > 0 ? `\n\n${tableOf(['setup', 'count', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'], '---|---:|---:|---:|---:|---:', rows)}` : '';
+  return `${line}${held.hint ? `\n\n> ${escape(held.hint)}` : ''}${table}`;
 }
 
 function sutParagraph(report: Report): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReportError } from '../../harness/errors.js';
-import { createHistogram, decodeHistogram, summarize } from '../../reports/histogram-codec.js';
+import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../../reports/histogram-codec.js';
 import { mergeReports } from '../../reports/merge-reports.js';
 import type { Report } from '../../reports/schema.js';
 import { latencySamples, syntheticReport } from '../support/synthetic-report.js';
@@ -170,5 +170,39 @@ describe('mergeReports', () => {
     const again = mergeReports([one]);
     expect(again.totals).toEqual(one.totals);
     expect(again.series).toEqual(one.series);
+  });
+});
+
+describe('merging hold runs', () => {
+  /** A held block of `established` connections with the proxy's RSS before and while held. */
+  function held(established: number, baselineMiB: number, heldMiB: number, connectUs: readonly number[]): NonNullable<Report['held']> {
+    const connect = createHistogram();
+    for (const us of connectUs) connect.recordValue(us);
+    const encoded = { connect: encodeHistogram(connect), proxyHandshake: '', tls: '' };
+    const empty = summarize(createHistogram());
+    return {
+      target: established + 1, protocol: 'connect', origin: 'http', established, failed: 1, closedEarly: 0, errors: { proxy_refused: 1 },
+      phasesMs: { connect: summarize(connect), proxyHandshake: empty, tls: empty }, phaseHistograms: encoded,
+      openingMs: 100 + established, holdMs: 1000 - established, sutRssBaselineMiB: baselineMiB, sutRssHeldMiB: heldMiB,
+      sutRssPerThousandMiB: ((heldMiB - baselineMiB) / established) * 1000,
+    };
+  }
+
+  it('takes one proxy process\u2019s lowest baseline and highest held sample when every shard sampled it', () => {
+    // Both shards attached to pid 777 (shard() gives every shard that SUT).
+    const a = { ...shard(0, { aligned: true }), held: held(100, 50, 60, [100, 200]) };
+    const b = { ...shard(1, { aligned: true }), held: held(300, 55, 70, [300]) };
+    const merged = mergeReports([a, b]).held!;
+    expect(merged).toMatchObject({ target: 402, established: 400, failed: 2, errors: { proxy_refused: 2 }, openingMs: 400, holdMs: 700 });
+    expect(merged.sutRssBaselineMiB).toBe(50);
+    expect(merged.sutRssHeldMiB).toBe(70);
+    expect(merged.sutRssPerThousandMiB).toBe(50);
+    expect(merged.phasesMs.connect.count).toBe(3);
+    expect(decodeHistogram(merged.phaseHistograms.connect).totalCount).toBe(3);
+  });
+
+  it('refuses to merge a hold run with a report that held nothing', () => {
+    const a = { ...shard(0, { aligned: true }), held: held(100, 50, 60, [100]) };
+    expect(() => mergeReports([a, shard(1, { aligned: true })])).toThrow(ReportError);
   });
 });

@@ -1,5 +1,5 @@
 import { ERROR_CAUSES } from '../../../harness/transports/error-cause.js';
-import type { AddedLatencyMs, EnvironmentInfo, HarnessResources, Report, SutResources } from '../../schema.js';
+import type { AddedLatencyMs, EnvironmentInfo, HarnessResources, HeldConnections, Report, SutResources } from '../../schema.js';
 import { overheadBasisText } from '../overhead-basis.js';
 import { escapeHtml } from './escape.js';
 import { formatCount, formatMs, formatRatio, formatSignificant } from './format.js';
@@ -105,6 +105,26 @@ export function overheadTable(report: Report): string | null {
     `${formatSignificant(o.throughputRatio)} ×`,
   ]);
   return htmlTable(['kind', 'added p50', 'added p90', 'added p99', 'basis', 'gross p50', 'gross p90', 'gross p99', 'rps vs direct'], rows);
+}
+
+/** A hold run (many-connections): what was opened and held, why the rest failed, and what it cost the proxy. */
+export function heldTable(held: HeldConnections): string {
+  const causes = Object.entries(held.errors).map(([cause, n]) => `${cause} ${formatCount(n)}`).join(', ');
+  const phase = (name: string, s: HeldConnections['phasesMs']['connect']): [string, string] =>
+    [`${name} p50 / p99`, s.count === 0 ? '—' : `${formatMs(s.p50)} / ${formatMs(s.p99)}`];
+  return keyValueTable([
+    ['connections', `${formatCount(held.established)} of ${formatCount(held.target)} ${held.protocol} to the ${held.origin} origin established`],
+    ['failed to open', `${formatCount(held.failed)}${causes ? ` (${causes})` : ''}`],
+    ['closed early', formatCount(held.closedEarly)],
+    ['opening / held', `${formatMs(held.openingMs)} / ${formatMs(held.holdMs)}`],
+    ...(held.trickle ? [['trickle', `every ${formatMs(held.trickle.intervalMs)}: ${formatCount(held.trickle.ok)} ok, ${formatCount(held.trickle.failed)} failed`] as [string, string]] : []),
+    ['proxy RSS before / held', held.sutRssBaselineMiB === null || held.sutRssHeldMiB === null ? '— (no SUT sampled)' : `${formatSignificant(held.sutRssBaselineMiB)} / ${formatSignificant(held.sutRssHeldMiB)} MiB`],
+    ['proxy RSS per 1,000 held', held.sutRssPerThousandMiB === null ? '—' : `${formatSignificant(held.sutRssPerThousandMiB)} MiB`],
+    phase('connect', held.phasesMs.connect),
+    phase('proxy handshake', held.phasesMs.proxyHandshake),
+    phase('TLS', held.phasesMs.tls),
+    ...(held.hint ? [['harness limit', held.hint] as [string, string]] : []),
+  ]);
 }
 
 /** The machine the run was measured on. */
