@@ -2,6 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AnyLoopbackPort } from '../../bench/fixtures/loopback-allowlist.js';
+import { startHttpProxy } from '../../mock-targets/proxies/http-proxy.js';
 import type { Report } from '../../reports/schema.js';
 import { runCli, startCli, tempDir } from '../support/cli.js';
 
@@ -128,11 +130,21 @@ describe('proxybench run when things go wrong', () => {
   it('writes a partial report and exits 130 on SIGINT', async () => {
     const dir = await tempDir();
     const out = join(dir, 'r.json');
-    const { child, done } = startCli(['run', 'http-get', '--duration', '30s', '--warmup', '500ms', '--concurrency', '4', '--out', out]);
-    // Interrupt once requests are being measured: poll the process for a second of measurement.
-    await new Promise((r) => setTimeout(r, 3000));
-    child.kill('SIGINT');
+    // Through a proxy that notes when requests begin to flow, so the interrupt lands in the
+    // measured phase however long start-up takes on a busy machine.
+    let firstRequestAtMs: number | undefined;
+    const proxy = await startHttpProxy({ allow: new AnyLoopbackPort() }, { admit: () => ((firstRequestAtMs ??= Date.now()), undefined) });
+    const { child, done } = startCli(['run', 'http-get', '--proxy', `http://127.0.0.1:${proxy.port}`, '--duration', '30s', '--warmup', '500ms', '--concurrency', '4', '--out', out]);
+    try {
+      // Requests flowing for 1 s: the 500 ms warm-up is over and half a second has been measured.
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && (firstRequestAtMs === undefined || Date.now() - firstRequestAtMs < 1000)) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      child.kill('SIGINT');
+    }
     const result = await done;
+    await proxy.close();
+    expect(firstRequestAtMs, 'no request reached the proxy within 20 s').toBeDefined();
     expect(result.code).toBe(130);
     const report = await readJson(out);
     expect(report.partial).toBe(true);
