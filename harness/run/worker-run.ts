@@ -7,6 +7,7 @@ import type { BatchMessage, WorkerHealth, WorkerMessage } from '../recorder/batc
 import { createTransport } from '../transports/create-transport.js';
 import type { Transport } from '../transports/transport.js';
 import { WeightedChoice } from './weighted-choice.js';
+import type { WorkerPlan } from './worker-plan.js';
 
 /** Sampling interval of the event-loop delay monitor, ms. */
 const EVENT_LOOP_SAMPLE_MS = 10;
@@ -19,7 +20,6 @@ const EVENT_LOOP_SAMPLE_MS = 10;
 function loopDelayMs(sampleNs: number): number {
   return Math.max(0, sampleNs / 1e6 - EVENT_LOOP_SAMPLE_MS);
 }
-import type { WorkerPlan } from './worker-plan.js';
 
 /** Wall-clock ms with sub-ms resolution, comparable across threads. */
 function wallNow(): number {
