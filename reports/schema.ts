@@ -90,7 +90,7 @@ export interface Stats {
    * written before it existed.
    */
   readonly connections: { readonly opened: number; readonly reused: number; readonly reuseRatio: number; readonly perSecond?: number };
-  /** Open model: requests started after their intended time because every slot was busy. */
+  /** Open model: requests started more than one inter-arrival interval (at least 2 ms) after their intended time: every slot was busy, or the harness's timers ran late (the schedule_not_kept warning says which). */
   readonly late: number;
   /** Open model: requests never started because the in-flight limit was reached. */
   readonly dropped: number;
