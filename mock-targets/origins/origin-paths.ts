@@ -68,49 +68,13 @@ export function parseOriginTimingMs(value: string | string[] | undefined): numbe
 }
 
 /**
- * The origin's service time in whole microseconds, or -1 when the value has none. The transports
- * call this for every successful response, so the origin's own value, as it wrote it
- * (`origin;dur=12.345`), is read digit by digit: no substring, no `Number()`, no regex. Anything
- * else (a proxy that added its own metric or line, more than three decimals) goes the long way
- * through {@link parseOriginTimingMs}, with the same result.
+ * The origin's service time in whole microseconds, or -1 when the value has none: what the
+ * transports read from every successful response (the millisecond parser's fast path takes the
+ * origin's own value in ~0.1 µs).
  */
 export function parseOriginTimingUs(value: string | string[] | undefined): number {
-  if (value === undefined) return -1;
-  if (typeof value === 'string' && value.startsWith(FAST_PREFIX)) {
-    const us = readMillisAsMicros(value, FAST_PREFIX.length);
-    if (us >= 0) return us;
-  }
   const ms = parseOriginTimingMs(value);
   return ms === undefined ? -1 : Math.round(ms * 1000);
-}
-
-/** Up to 9 integer digits and 3 decimals of milliseconds: the µs of `ms` × 1000 is then exact. */
-const MAX_WHOLE_MS_DIGITS = 9;
-const MAX_DECIMALS = 3;
-const DECIMAL_WEIGHT_US = [100, 10, 1] as const;
-
-/**
- * `text[start…]` as a decimal number of milliseconds (`12`, `12.3`, `.345`), in microseconds; -1
- * when it is anything else, which sends the caller the long way.
- */
-function readMillisAsMicros(text: string, start: number): number {
-  let i = start;
-  let wholeMs = 0;
-  let digits = 0;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === DOT) break;
-    if (c < DIGIT_0 || c > DIGIT_9 || ++digits > MAX_WHOLE_MS_DIGITS) return -1;
-    wholeMs = wholeMs * 10 + (c - DIGIT_0);
-  }
-  let us = wholeMs * 1000;
-  let decimals = 0;
-  for (i++; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < DIGIT_0 || c > DIGIT_9 || decimals === MAX_DECIMALS) return -1;
-    us += (c - DIGIT_0) * DECIMAL_WEIGHT_US[decimals++]!;
-  }
-  return digits + decimals > 0 ? us : -1;
 }
 
 function finiteOrUndefined(text: string): number | undefined {
@@ -174,7 +138,6 @@ function badNumber(detail: string): OriginTarget {
 }
 
 const SLASH = 47;
-const DOT = 46;
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const EQUALS = 61;
