@@ -76,8 +76,7 @@ export class PoolTransport implements Transport, HandlerHost {
   ) {
     this.protocol = spec.protocol;
     this.responseSource = spec.responseSource;
-    const { ttfbMs, idleMs, totalMs } = options.timeouts;
-    this.limits = { ttfbMs, idleMs, totalMs };
+    this.limits = options.timeouts;
     this.pool = this.createPool();
   }
 

@@ -9,17 +9,10 @@ import { classifyStatus, type ResponseSource } from './classify-status.js';
 import { UploadDigestCheck } from './upload-digest-check.js';
 import { expectSocket, stopExpecting, takeFreshSetup, type SocketObserver } from './socket-tracker.js';
 import { TransportFailure } from './transport-failure.js';
-import type { PreparedRequest, RequestOutcome } from './transport.js';
+import type { PhaseTimeouts, PreparedRequest, RequestOutcome } from './transport.js';
 
 /** The limits a request's handler enforces itself, ms (connect and handshake are the connection's). */
-export interface RequestLimits {
-  /** From the request being written to its response headers (`timeout_ttfb`). */
-  readonly ttfbMs: number;
-  /** Longest silence between response headers and body chunks (`timeout_idle`). */
-  readonly idleMs: number;
-  /** The whole request, from being handed to the transport (`timeout_total`). */
-  readonly totalMs: number;
-}
+export type RequestLimits = Pick<PhaseTimeouts, 'ttfbMs' | 'idleMs' | 'totalMs'>;
 
 /** What a request's handler needs from the transport that dispatched it. */
 export interface HandlerHost {

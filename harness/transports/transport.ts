@@ -44,11 +44,11 @@ export interface PhaseTimeouts {
   readonly connectMs: number;
   /** CONNECT reply or SOCKS5 negotiation, and the TLS handshake inside the tunnel. */
   readonly handshakeMs: number;
-  /** From the request sent to the response headers. */
+  /** From the request being written on a connection to its response headers. */
   readonly ttfbMs: number;
-  /** Longest silence between two body chunks. */
+  /** Longest silence between the response headers and body chunks. */
   readonly idleMs: number;
-  /** The whole request, from send to the last verified byte. */
+  /** The whole request, from being handed to the transport to the last verified byte. */
   readonly totalMs: number;
 }
 
