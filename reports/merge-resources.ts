@@ -1,9 +1,11 @@
 import { ReportError } from '../harness/errors.js';
 import type { ErrorCause } from '../harness/transports/error-cause.js';
-import { mergeEncoded, summarize, decodeHistogram } from './histogram-codec.js';
+import { addEncoded, createHistogram, encodeHistogram, summarize } from './histogram-codec.js';
 import { mergeStatsRecords } from './merge-stats.js';
-import { proxyOverhead } from './proxy-overhead.js';
-import type { HarnessResources, HeldConnections, LoadSummary, ProxyOverhead, Report, Stats, SutResources } from './schema.js';
+import { overheadByKind } from './proxy-overhead.js';
+import { HELD_PHASES, type HarnessResources, type HeldConnections, type LatencySummary, type LoadSummary, type Report, type Stats, type SutResources } from './schema.js';
+
+type HeldPhase = (typeof HELD_PHASES)[number];
 
 /**
  * The non-additive parts of a merge: load, the harness's and the SUT's resources, and the direct
@@ -78,15 +80,9 @@ export function mergeDirectBaseline(reports: readonly Report[], byKind: Readonly
     ...records.flatMap((record) => Object.values(record).map((s) => (s.rps > 0 ? (s.requests / s.rps) * 1000 : 0))),
   );
   const direct = mergeStatsRecords(records, measuredMs) as Record<string, Stats>;
-  const overheadByKind: Record<string, ProxyOverhead> = {};
-  for (const [kind, directStats] of Object.entries(direct)) {
-    const proxied = byKind[kind];
-    if (proxied) overheadByKind[kind] = proxyOverhead(proxied, directStats);
-  }
-  return { byKind: direct, overheadByKind };
+  return { byKind: direct, overheadByKind: overheadByKind(byKind, direct) };
 }
 
-const HELD_PHASES = ['connect', 'proxyHandshake', 'tls'] as const;
 
 /**
  * The held connections of the shards of one hold run: counts and causes add, setup histograms add
@@ -108,13 +104,15 @@ export function mergeHeld(reports: readonly Report[]): HeldConnections | undefin
   for (const h of blocks) {
     for (const [cause, n] of Object.entries(h.errors) as [ErrorCause, number][]) errors[cause] = (errors[cause] ?? 0) + n;
   }
-  const phaseHistograms = Object.fromEntries(HELD_PHASES.map((p) => [p, mergeEncoded(blocks.map((h) => h.phaseHistograms[p]))])) as HeldConnections['phaseHistograms'];
-  const phasesMs = Object.fromEntries(HELD_PHASES.map((p) => {
-    const histogram = decodeHistogram(phaseHistograms[p]);
-    const summary = summarize(histogram);
+  const phaseHistograms: Partial<Record<HeldPhase, string>> = {};
+  const phasesMs: Partial<Record<HeldPhase, LatencySummary>> = {};
+  for (const phase of HELD_PHASES) {
+    const histogram = createHistogram();
+    for (const h of blocks) addEncoded(histogram, h.phaseHistograms[phase]);
+    phaseHistograms[phase] = encodeHistogram(histogram);
+    phasesMs[phase] = summarize(histogram);
     histogram.destroy();
-    return [p, summary];
-  })) as HeldConnections['phasesMs'];
+  }
   const established = sum((h) => h.established);
   const rss = mergedHeldRss(reports, established);
   const trickles = blocks.flatMap((h) => (h.trickle ? [h.trickle] : []));
@@ -127,8 +125,8 @@ export function mergeHeld(reports: readonly Report[]): HeldConnections | undefin
     failed: sum((h) => h.failed),
     closedEarly: sum((h) => h.closedEarly),
     errors,
-    phasesMs,
-    phaseHistograms,
+    phasesMs: phasesMs as HeldConnections['phasesMs'],
+    phaseHistograms: phaseHistograms as HeldConnections['phaseHistograms'],
     openingMs: Math.max(...blocks.map((h) => h.openingMs)),
     holdMs: Math.min(...blocks.map((h) => h.holdMs)),
     ...(trickles[0] ? { trickle: { intervalMs: trickles[0].intervalMs, ok: trickles.reduce((n, t) => n + t.ok, 0), failed: trickles.reduce((n, t) => n + t.failed, 0) } } : {}),

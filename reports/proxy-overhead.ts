@@ -49,3 +49,13 @@ export function proxyOverhead(proxied: Stats, direct: Stats): ProxyOverhead {
     throughputRatio: direct.rps > 0 ? round3(proxied.rps / direct.rps) : 0,
   };
 }
+
+/** {@link proxyOverhead} of every kind that has both a proxied and a direct Stats block. */
+export function overheadByKind(proxied: Readonly<Record<string, Stats>>, direct: Readonly<Record<string, Stats>>): Record<string, ProxyOverhead> {
+  const out: Record<string, ProxyOverhead> = {};
+  for (const [kind, stats] of Object.entries(proxied)) {
+    const d = direct[kind];
+    if (d) out[kind] = proxyOverhead(stats, d);
+  }
+  return out;
+}

@@ -251,6 +251,9 @@ export interface ProxyOverhead {
   readonly throughputRatio: number;
 }
 
+/** The setup phases a held connection is timed by, as `HeldConnections.phasesMs` names them. */
+export const HELD_PHASES = ['connect', 'proxyHandshake', 'tls'] as const;
+
 /**
  * A hold run (`many-connections`): connections opened and held, why the others failed, and what
  * holding them cost the proxy's memory.

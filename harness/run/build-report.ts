@@ -1,7 +1,7 @@
 import { cpus, release, totalmem } from 'node:os';
-import { proxyOverhead } from '../../reports/proxy-overhead.js';
+import { overheadByKind } from '../../reports/proxy-overhead.js';
 import { addCounters, buildStats, emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
-import { SCHEMA_VERSION, type EnvironmentInfo, type LoadSummary, type Report, type ReportWarning, type SeriesPoint, type Stats, type SutResources, type HarnessResources, type ProxyOverhead } from '../../reports/schema.js';
+import { SCHEMA_VERSION, type EnvironmentInfo, type LoadSummary, type Report, type ReportWarning, type SeriesPoint, type Stats, type SutResources, type HarnessResources } from '../../reports/schema.js';
 import type { Protocol } from '../../scenarios/scenario.js';
 import type { AggregatedKind } from '../recorder/aggregator.js';
 import { describeConfig, type RunConfig } from './run-config.js';
@@ -94,12 +94,7 @@ export function buildReport(inputs: ReportInputs): Report {
   let directBaseline: Report['directBaseline'];
   if (inputs.direct) {
     const directByKind = byKindStats(inputs.direct);
-    const overheadByKind: Record<string, ProxyOverhead> = {};
-    for (const [name, stats] of Object.entries(byKind)) {
-      const d = directByKind[name];
-      if (d) overheadByKind[name] = proxyOverhead(stats, d);
-    }
-    directBaseline = { byKind: directByKind, overheadByKind };
+    directBaseline = { byKind: directByKind, overheadByKind: overheadByKind(byKind, directByKind) };
   }
   return {
     schemaVersion: SCHEMA_VERSION,

@@ -1,6 +1,6 @@
 import { ERROR_CAUSES } from '../../harness/transports/error-cause.js';
 import type { MetricUnit } from '../metric-units.js';
-import type { LatencySummary, Report, Stats } from '../schema.js';
+import { HELD_PHASES, type LatencySummary, type Report, type Stats } from '../schema.js';
 
 /**
  * The metrics a threshold (or a comparison) can name, each with its report unit, which direction
@@ -35,7 +35,6 @@ export interface ReportMetric {
 export type MetricDefinition = StatsMetric | ReportMetric;
 
 const PERCENTILES = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'] as const;
-const HELD_PHASES = ['connect', 'proxyHandshake', 'tls'] as const;
 
 function stat(name: string, unit: MetricUnit, better: Better, read: (stats: Stats) => number): StatsMetric {
   return { scope: 'stats', name, unit, better, read };

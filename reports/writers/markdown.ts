@@ -3,7 +3,7 @@ import { formatDurationMs } from '../../harness/config/units.js';
 import type { Comparison, MetricComparison } from '../compare/compare-reports.js';
 import { metricLabel, metricValueText, pValueText } from '../compare/metric-label.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';
-import type { AddedLatencyMs, HeldConnections, Report, Stats } from '../schema.js';
+import { HELD_PHASES, type AddedLatencyMs, type HeldConnections, type Report, type Stats } from '../schema.js';
 import { overheadBasisText } from './overhead-basis.js';
 
 /**
@@ -83,7 +83,7 @@ function heldSection(held: HeldConnections): string {
     `**Held:** ${held.established}/${held.target} ${held.protocol} connections to the ${held.origin} origin established, ` +
     `${held.failed} failed${causes ? ` (${escape(causes)})` : ''}, ${held.closedEarly} closed early · opened in ${formatDurationMs(Math.round(held.openingMs))}, ` +
     `held ${formatDurationMs(Math.round(held.holdMs))}${trickle}${rss}`;
-  const rows = (['connect', 'proxyHandshake', 'tls'] as const)
+  const rows = HELD_PHASES
     .filter((phase) => held.phasesMs[phase].count > 0)
     .map((phase) => {
       const s = held.phasesMs[phase];
