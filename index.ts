@@ -7,18 +7,18 @@
  * ```
  */
 export { run } from './harness/run/run.js';
-export type { RunOptions, RunProgress, SutOptions } from './harness/run/run-options.js';
-export { RUN_DEFAULTS, type RunConfig } from './harness/run/run-config.js';
+export type { RunOptions, RunProgress, SutOptions } from './harness/config/run-options.js';
+export { RUN_DEFAULTS, type RunConfig } from './harness/config/run-config.js';
 export { BUILT_IN_SCENARIOS, builtInScenario } from './scenarios/catalog.js';
 export { loadScenario } from './scenarios/load-scenario.js';
 export { validateScenario } from './scenarios/validate-scenario.js';
-export type { Scenario, HoldSpec, RequestMixEntry, RequestOperation, Protocol, Stage, ScenarioDefaults, ConnectionPolicy } from './scenarios/scenario.js';
-export { parseProxyUrl, formatProxyEndpoint, type ProxyEndpoint, type ProxyCredentials } from './harness/config/proxy-url.js';
-export { parseDurationMs, parseSizeBytes } from './harness/config/units.js';
-export { parseStages } from './harness/load/stages.js';
+export type { Scenario, HoldSpec, RequestMixEntry, RequestOperation, Protocol, Stage, ScenarioDefaults, ConnectionPolicy } from './core/scenario.js';
+export { parseProxyUrl, formatProxyEndpoint, type ProxyEndpoint, type ProxyCredentials } from './core/proxy-url.js';
+export { parseDurationMs, parseSizeBytes } from './core/units.js';
+export { parseStages } from './core/stages.js';
 export { BACKOFF_DEFAULTS, backoffDelayMs, type BackoffOptions } from './harness/load/backoff.js';
-export { ERROR_CAUSES, type ErrorCause } from './harness/transports/error-cause.js';
-export { ProxybenchError, UsageError, ScenarioError, ReportError, SutError, SetupError, EXIT_CODES, type ProxybenchErrorCode } from './harness/errors.js';
+export { ERROR_CAUSES, type ErrorCause } from './core/error-cause.js';
+export { ProxybenchError, UsageError, ScenarioError, ReportError, SutError, SetupError, EXIT_CODES, type ProxybenchErrorCode } from './core/errors.js';
 export * from './reports/schema.js';
 export { readReport, parseReport } from './reports/read-report.js';
 export { writeReportJson, writeFileAtomic } from './reports/writers/json-file.js';

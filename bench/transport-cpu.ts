@@ -1,13 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool, ProxyAgent, type Dispatcher } from 'undici';
-import type { ProxyEndpoint } from '../harness/config/proxy-url.js';
+import type { ProxyEndpoint } from '../core/proxy-url.js';
 import { createTransport } from '../harness/transports/create-transport.js';
-import type { OriginAddress, PreparedRequest, RequestOutcome, Transport } from '../harness/transports/transport.js';
+import type { OriginAddress, PreparedRequest, RequestOutcome } from '../core/request.js';
+import type { Transport } from '../harness/transports/transport.js';
 import { startOriginProcess } from '../mock-targets/origins/origin-launcher.js';
-import { downloadPath } from '../mock-targets/origins/origin-paths.js';
+import { downloadPath } from '../core/origin-wire/origin-paths.js';
 import { startReferenceProxies } from '../mock-targets/proxies/reference-proxies.js';
-import type { Protocol } from '../scenarios/scenario.js';
+import type { Protocol } from '../core/scenario.js';
 
 /**
  * Harness CPU per request of each transport: a closed loop of `inFlight` requests for

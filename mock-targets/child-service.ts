@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { SetupError } from '../harness/errors.js';
-import { distEntry } from '../harness/run/dist-entry.js';
-import { OutputTail } from '../harness/sut/output-tail.js';
+import { SetupError } from '../core/errors.js';
+import { distEntry } from '../core/dist-entry.js';
+import { OutputTail } from '../core/output-tail.js';
 
 /** How a child service ended. */
 export interface ChildExit {

@@ -1,4 +1,4 @@
-import { ReportError } from '../harness/errors.js';
+import { ReportError } from '../core/errors.js';
 import { mergeDirectBaseline, mergeHarness, mergeHeld, mergeLoad, mergeSut } from './merge-resources.js';
 import { mergeSeries, mergeStats, mergeStatsRecords } from './merge-stats.js';
 import type { Report, ReportWarning, Stats } from './schema.js';

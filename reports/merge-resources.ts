@@ -1,5 +1,5 @@
-import { ReportError } from '../harness/errors.js';
-import type { ErrorCause } from '../harness/transports/error-cause.js';
+import { ReportError } from '../core/errors.js';
+import type { ErrorCause } from '../core/error-cause.js';
 import { addEncoded, createHistogram, encodeHistogram, summarize } from './histogram-codec.js';
 import { mergeStatsRecords } from './merge-stats.js';
 import { overheadByKind } from './proxy-overhead.js';

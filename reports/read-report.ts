@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { ReportError } from '../harness/errors.js';
-import { isErrorCause } from '../harness/transports/error-cause.js';
+import { ReportError } from '../core/errors.js';
+import { isErrorCause } from '../core/error-cause.js';
 import { SCHEMA_VERSION, type Report } from './schema.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { ErrorCause } from '../harness/transports/error-cause.js';
-import type { Protocol } from '../scenarios/scenario.js';
+import type { ErrorCause } from '../core/error-cause.js';
+import type { Protocol } from '../core/scenario.js';
 
 /**
  * The report: proxybench's contract with every later tool (compare, merge, formatters, users' own

@@ -1,4 +1,4 @@
-import type { ErrorCause } from '../harness/transports/error-cause.js';
+import type { ErrorCause } from '../core/error-cause.js';
 import { addEncoded, createHistogram, encodeHistogram, summarize, type Histogram } from './histogram-codec.js';
 import type { Stats } from './schema.js';
 

@@ -5,7 +5,7 @@ import { httpMixed } from './http-mixed.js';
 import { httpsConnect } from './https-connect.js';
 import { manyConnections } from './many-connections.js';
 import { proxyMixed } from './proxy-mixed.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../core/scenario.js';
 import { socks5Http } from './socks5-http.js';
 
 /** The built-in scenarios, in the order `proxybench scenarios` lists them. */

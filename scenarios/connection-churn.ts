@@ -1,4 +1,4 @@
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../core/scenario.js';
 
 /**
  * A new connection (and tunnel) for every request: the proxy's setup cost, reported as setup-phase

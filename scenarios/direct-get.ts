@@ -1,4 +1,4 @@
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../core/scenario.js';
 
 /** GET 1 KiB straight to the origin: the harness's own ceiling, no proxy involved. */
 export const directGet: Scenario = {

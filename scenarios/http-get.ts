@@ -1,4 +1,4 @@
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../core/scenario.js';
 
 /** GET 1 KiB through an HTTP forward proxy (absolute-URI requests, keep-alive). */
 export const httpGet: Scenario = {

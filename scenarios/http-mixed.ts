@@ -1,4 +1,4 @@
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../core/scenario.js';
 
 /**
  * The mix a forward proxy meets in practice: mostly small GETs, some larger bodies, uploads, and

@@ -1,4 +1,4 @@
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../core/scenario.js';
 
 /** HTTPS GET 1 KiB through CONNECT tunnels (TLS inside the tunnel, tunnels reused). */
 export const httpsConnect: Scenario = {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../harness/errors.js';
+import { UsageError } from '../core/errors.js';
 import { BUILT_IN_SCENARIOS, builtInScenario } from './catalog.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../core/scenario.js';
 import { validateScenario } from './validate-scenario.js';
 
 /**

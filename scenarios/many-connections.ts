@@ -1,4 +1,4 @@
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../core/scenario.js';
 
 /**
  * Opens and holds 2,000 CONNECT tunnels through the HTTP proxy for 10 s, idle, and reports how many

@@ -1,4 +1,4 @@
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../core/scenario.js';
 
 /** An HTTP+SOCKS5 agent's load: both protocols in one run, reported per protocol. */
 export const proxyMixed: Scenario = {

@@ -1,4 +1,4 @@
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../core/scenario.js';
 
 /** GET 1 KiB through a SOCKS5 proxy (tunnels kept alive and reused). */
 export const socks5Http: Scenario = {

@@ -1,7 +1,7 @@
-import { UsageError } from '../harness/errors.js';
-import { parseDurationMs, parseSizeBytes } from '../harness/config/units.js';
-import { parseStages } from '../harness/load/stages.js';
-import { PROTOCOLS, type HoldSpec, type Protocol, type RequestMixEntry, type RequestOperation, type Scenario, type ScenarioDefaults } from './scenario.js';
+import { UsageError } from '../core/errors.js';
+import { parseDurationMs, parseSizeBytes } from '../core/units.js';
+import { parseStages } from '../core/stages.js';
+import { PROTOCOLS, type HoldSpec, type Protocol, type RequestMixEntry, type RequestOperation, type Scenario, type ScenarioDefaults } from '../core/scenario.js';
 
 /**
  * Validates a user's scenario (parsed JSON or an ESM module's default export) into a {@link Scenario}.

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { exitCodeFor, EXIT_CODES, ProxybenchError, SutError } from '../errors.js';
-import { redactProxyUrl } from '../config/proxy-url.js';
-import { toolVersion } from '../run/tool-version.js';
+import { exitCodeFor, EXIT_CODES, ProxybenchError, SutError } from '../../core/errors.js';
+import { redactProxyUrl } from '../../core/proxy-url.js';
+import { toolVersion } from '../../core/tool-version.js';
 import { compareCommand } from './commands/compare.js';
 import { mergeCommand } from './commands/merge.js';
 import { reportCommand } from './commands/report.js';

@@ -1,4 +1,4 @@
-import type { HoldProgress, RunProgress } from '../run/run-options.js';
+import type { HoldProgress, RunProgress } from '../config/run-options.js';
 
 /**
  * The live progress line of a long run: one line on stderr, rewritten in place about once a

@@ -1,10 +1,10 @@
 import type { Argv } from 'yargs';
-import { UsageError } from '../errors.js';
-import { parseDurationMs, parseNonNegative, parsePositiveInt } from '../config/units.js';
+import { UsageError } from '../../core/errors.js';
+import { parseDurationMs, parseNonNegative, parsePositiveInt } from '../../core/units.js';
 import { BACKOFF_DEFAULTS } from '../load/backoff.js';
-import { parseStages } from '../load/stages.js';
-import { RUN_DEFAULTS } from '../run/run-config.js';
-import type { RunOptions, SutOptions } from '../run/run-options.js';
+import { parseStages } from '../../core/stages.js';
+import { RUN_DEFAULTS } from '../config/run-config.js';
+import type { RunOptions, SutOptions } from '../config/run-options.js';
 import { SUT_DEFAULTS } from '../sut/sut-monitor.js';
 
 /** The raw flags of `proxybench run`, as yargs hands them over (strings where units are parsed by us). */

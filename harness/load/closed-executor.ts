@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../core/clock.js';
 import { backoffDelayMs } from './backoff.js';
 import { concurrencyAt, nextConcurrencyChangeMs } from './concurrency-schedule.js';
 import type { ClosedLoopOptions, ExecutorCounts, FireResult } from './executor-types.js';

@@ -1,4 +1,5 @@
-import { targetAt, type Stage } from './stages.js';
+import type { Stage } from '../../core/scenario.js';
+import { targetAt } from './stage-target.js';
 
 /**
  * The closed model's concurrency over time: the stages' piecewise-linear target rounded to whole

@@ -1,7 +1,7 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { BackoffOptions } from './backoff.js';
 import type { Pacer } from './pacer.js';
-import type { Stage } from './stages.js';
+import type { Stage } from '../../core/stages.js';
 
 /**
  * The types shared by the executors. An executor keeps slots busy and backs off after failures; it

@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../core/clock.js';
 import { backoffDelayMs } from './backoff.js';
 import type { ExecutorCounts, OpenLoopOptions } from './executor-types.js';
 import { RunControl } from './run-control.js';

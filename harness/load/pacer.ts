@@ -1,4 +1,5 @@
-import { targetAt, type Stage } from './stages.js';
+import type { Stage } from '../../core/scenario.js';
+import { targetAt } from './stage-target.js';
 
 /**
  * The open model's load model, shaped like vegeta's Pacer: a pure function of the hit number and

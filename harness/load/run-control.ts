@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../core/clock.js';
 
 /**
  * Longest single clock sleep, in ms. `Clock.sleep` cannot be cancelled, so a loop that stops early

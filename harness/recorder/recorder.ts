@@ -1,6 +1,6 @@
 import { takeBucketCounts, type BucketCounts } from '../../reports/histogram-codec.js';
 import { emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type HistogramName, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
-import type { RequestOutcome } from '../transports/transport.js';
+import type { RequestOutcome } from '../../core/request.js';
 import type { KindDelta } from './batch.js';
 
 /** When a batch is cut (DESIGN rule 8; the foundation issue's figures). */

@@ -1,16 +1,16 @@
 import type { Report } from '../../reports/schema.js';
 import { parseThreshold } from '../../reports/thresholds/parse-threshold.js';
 import { writeReportJson } from '../../reports/writers/json-file.js';
-import { SutError } from '../errors.js';
-import { finishReport, sutFailureReport } from './finish-report.js';
-import { HarnessMonitor } from './harness-monitor.js';
-import { runHoldPhase } from './hold/run-hold.js';
-import type { RunEndpoints } from './plan-workers.js';
-import { resolveRunConfig } from './run-config.js';
-import type { RunOptions } from './run-options.js';
-import { runPhase } from './run-phase.js';
-import { startRunSut, type RunSut } from './run-sut.js';
-import { startRunTargets } from './run-targets.js';
+import { SutError } from '../../core/errors.js';
+import { finishReport, sutFailureReport } from '../report-assembly/finish-report.js';
+import { HarnessMonitor } from '../recorder/harness-monitor.js';
+import { runHoldPhase } from './hold-phase.js';
+import type { RunEndpoints } from '../workers/worker-plan.js';
+import { resolveRunConfig } from '../config/run-config.js';
+import type { RunOptions } from '../config/run-options.js';
+import { runPhase } from './phase.js';
+import { startRunSut, type RunSut } from './start-sut.js';
+import { startRunTargets } from './start-targets.js';
 
 /**
  * Runs a scenario against a proxy and returns its report (the typed API of `proxybench run`).

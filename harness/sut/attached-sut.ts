@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { formatCommand } from './split-command.js';
 
 const FIELD = '--sut-pid';

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { SutError } from '../errors.js';
-import { redactProxyUrl } from '../config/proxy-url.js';
-import { OutputTail } from './output-tail.js';
+import { SutError } from '../../core/errors.js';
+import { redactProxyUrl } from '../../core/proxy-url.js';
+import { OutputTail } from '../../core/output-tail.js';
 import { splitCommand } from './split-command.js';
 import { SUT_DEFAULTS } from './sut-monitor.js';
 import { canConnect, waitForPort } from './wait-for-port.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 
 /**
  * `--sut "<command line>"` is split into argv here and run without a shell (issue #5), so a command

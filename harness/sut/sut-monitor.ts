@@ -1,5 +1,5 @@
-import { systemClock, type Clock } from '../clock.js';
-import { redactProxyUrl } from '../config/proxy-url.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { redactProxyUrl } from '../../core/proxy-url.js';
 import type { SutResources, SutSample } from '../../reports/schema.js';
 import { BoundedSeries } from './bounded-series.js';
 import { sampleProcessTree, type ProcessTreeSample } from './process-tree-sampler.js';

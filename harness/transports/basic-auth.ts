@@ -1,4 +1,4 @@
-import type { ProxyCredentials } from '../config/proxy-url.js';
+import type { ProxyCredentials } from '../../core/proxy-url.js';
 
 /**
  * The `Proxy-Authorization` value for HTTP Basic (RFC 7617 §2, RFC 9110 §11.7.2): `Basic ` and the

@@ -1,4 +1,4 @@
-import type { ErrorCause } from './error-cause.js';
+import type { ErrorCause } from '../../core/error-cause.js';
 import { TransportFailure } from './transport-failure.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { ORIGIN_TIMING_HEADER, parseOriginTimingMs } from '../../mock-targets/origins/origin-paths.js';
+import { ORIGIN_TIMING_HEADER, parseOriginTimingMs } from '../../core/origin-wire/origin-paths.js';
 import type { ClassifiedError } from './classify-error.js';
 
 /**

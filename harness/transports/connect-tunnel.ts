@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { basicProxyAuthorization } from './basic-auth.js';
 import { openConnectTunnel } from './connect-handshake.js';
 import { createTunnelTransport } from './tunnel-transport.js';

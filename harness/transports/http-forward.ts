@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { basicProxyAuthorization } from './basic-auth.js';
 import { authorityOf, connectTcp, connectorFrom, originUrl } from './connection-setup.js';
 import { PoolTransport } from './pool-transport.js';

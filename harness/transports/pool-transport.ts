@@ -1,9 +1,10 @@
 import { Pool, type buildConnector, type Dispatcher } from 'undici';
-import { BODY_BLOCK_BYTES, bodyBlock, bodyBlocks } from '../../mock-targets/origins/deterministic-body.js';
-import type { Protocol } from '../../scenarios/scenario.js';
+import { BODY_BLOCK_BYTES, bodyBlock, bodyBlocks } from '../../core/origin-wire/deterministic-body.js';
+import type { Protocol } from '../../core/scenario.js';
 import type { ResponseSource } from './classify-status.js';
 import { RequestHandler, type HandlerHost, type RequestLimits } from './request-handler.js';
-import type { OriginAddress, PreparedRequest, RequestOutcome, Transport, TransportOptions } from './transport.js';
+import type { OriginAddress, PreparedRequest, RequestOutcome } from '../../core/request.js';
+import type { Transport, TransportOptions } from './transport.js';
 
 /** Connection-pool tunables shared by every transport. */
 export const DEFAULTS = {

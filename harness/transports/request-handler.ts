@@ -1,15 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { BodyVerifier } from '../../mock-targets/origins/deterministic-body.js';
-import { ORIGIN_TIMING_HEADER, parseOriginTimingUs } from '../../mock-targets/origins/origin-paths.js';
-import type { ErrorCause } from './error-cause.js';
+import { BodyVerifier } from '../../core/origin-wire/deterministic-body.js';
+import { ORIGIN_TIMING_HEADER, parseOriginTimingUs } from '../../core/origin-wire/origin-paths.js';
+import type { ErrorCause } from '../../core/error-cause.js';
 import { isConnectionClosedError, requestFailure } from './classify-error.js';
 import { classifyStatus, type ResponseSource } from './classify-status.js';
 import { UploadDigestCheck } from './upload-digest-check.js';
 import { expectSocket, stopExpecting, takeFreshSetup, type SocketObserver } from './socket-tracker.js';
 import { TransportFailure } from './transport-failure.js';
-import type { PhaseTimeouts, PreparedRequest, RequestOutcome } from './transport.js';
+import type { PhaseTimeouts, PreparedRequest, RequestOutcome } from '../../core/request.js';
 
 /** The limits a request's handler enforces itself, ms (connect and handshake are the connection's). */
 export type RequestLimits = Pick<PhaseTimeouts, 'ttfbMs' | 'idleMs' | 'totalMs'>;

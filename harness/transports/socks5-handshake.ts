@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { SocksClient } from 'socks';
-import type { ProxyCredentials } from '../config/proxy-url.js';
+import type { ProxyCredentials } from '../../core/proxy-url.js';
 import { elapsedUs, type HostPort } from './connection-setup.js';
 import { TransportFailure } from './transport-failure.js';
 

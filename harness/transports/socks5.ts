@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { socks5Handshake } from './socks5-handshake.js';
 import { TransportFailure } from './transport-failure.js';
 import { createTunnelTransport } from './tunnel-transport.js';

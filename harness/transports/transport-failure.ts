@@ -1,4 +1,4 @@
-import type { ErrorCause } from './error-cause.js';
+import type { ErrorCause } from '../../core/error-cause.js';
 
 /**
  * An error the transports raise on purpose, already classified: a connect function that met a

@@ -1,4 +1,4 @@
-import type { Protocol } from '../../scenarios/scenario.js';
+import type { Protocol } from '../../core/scenario.js';
 import { authorityOf, connectorFrom, originEndOf, originUrl, tunnelOpener, type HostPort, type TunnelHandshake } from './connection-setup.js';
 import { originFormTarget, PoolTransport } from './pool-transport.js';
 import type { Transport, TransportOptions } from './transport.js';

@@ -2,9 +2,9 @@ import { createServer as createHttpServer, type Server, type ServerOptions } fro
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { OriginAddress } from '../../harness/transports/transport.js';
+import type { OriginAddress } from '../../core/request.js';
 import { listenOn } from './listen-on.js';
-import { ORIGIN_TIMING_HEADER, originTimingValue } from './origin-paths.js';
+import { ORIGIN_TIMING_HEADER, originTimingValue } from '../../core/origin-wire/origin-paths.js';
 import { OriginRequestHandler, type OriginStats } from './origin-request-handler.js';
 import { ResponseGate } from './response-gate.js';
 import { TEST_CA_PEM, TEST_SERVER_CERT_PEM, TEST_SERVER_KEY_PEM } from './test-certificate.js';

@@ -1,5 +1,5 @@
 import type { Server } from 'node:net';
-import { SetupError } from '../../harness/errors.js';
+import { SetupError } from '../../core/errors.js';
 
 /**
  * Starts `server` listening on `host`:`port` (0 = any free port) and resolves with the port it got.

@@ -1,4 +1,4 @@
-import type { OriginAddress } from '../../harness/transports/transport.js';
+import type { OriginAddress } from '../../core/request.js';
 import { startChildService, type ChildExit } from '../child-service.js';
 import type { OriginProcessConfig, OriginProcessReply } from './origin-process-messages.js';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { blockCount, bodyBlock } from './deterministic-body.js';
-import { MAX_DELAY_MS, ORIGIN_TIMING_HEADER, originTimingValue, parseOriginTarget } from './origin-paths.js';
+import { blockCount, bodyBlock } from '../../core/origin-wire/deterministic-body.js';
+import { MAX_DELAY_MS, ORIGIN_TIMING_HEADER, originTimingValue, parseOriginTarget } from '../../core/origin-wire/origin-paths.js';
 import type { ResponseGate } from './response-gate.js';
 
 /** Counters of one origin since it started. */

@@ -1,4 +1,4 @@
-import { MAX_DELAY_MS } from './origin-paths.js';
+import { MAX_DELAY_MS } from '../../core/origin-wire/origin-paths.js';
 
 /**
  * Holds the start of responses while the origin is paused: a stall the harness injects to see

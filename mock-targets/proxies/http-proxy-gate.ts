@@ -1,6 +1,6 @@
 import { STATUS_CODES, type Agent, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ProxyCredentials } from '../../harness/config/proxy-url.js';
+import type { ProxyCredentials } from '../../core/proxy-url.js';
 import type { Allowlist } from './allowlist.js';
 import type { HttpProxyHooks, ProxyAction } from './http-proxy-hooks.js';
 import { closeWith } from './close-with.js';

@@ -1,12 +1,14 @@
 import { Agent, createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ProxyCredentials } from '../../harness/config/proxy-url.js';
+import type { ProxyCredentials } from '../../core/proxy-url.js';
 import type { Allowlist } from './allowlist.js';
 import { openTunnel } from './http-connect.js';
 import { forwardRequest } from './http-forward.js';
 import type { HttpProxyContext } from './http-proxy-gate.js';
 import type { HttpProxyHooks } from './http-proxy-hooks.js';
-import { listenTracked } from './tracked-server.js';
+import { listenTracked, type RunningProxyServer } from './tracked-server.js';
+
+export type { RunningProxyServer } from './tracked-server.js';
 
 /** How a reference proxy (HTTP or SOCKS5) is started. */
 export interface ProxyServerOptions {
@@ -18,15 +20,6 @@ export interface ProxyServerOptions {
   readonly host?: string;
   /** Listen port; default 0, any free port. */
   readonly port?: number;
-}
-
-/** A listening proxy. */
-export interface RunningProxyServer {
-  readonly host: string;
-  /** The bound TCP port. */
-  readonly port: number;
-  /** Stops listening and destroys every open connection (tunnels and origin connections included). */
-  close(): Promise<void>;
 }
 
 /** Tunables of the HTTP proxy. */

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ProxyCredentials } from '../../harness/config/proxy-url.js';
+import type { ProxyCredentials } from '../../core/proxy-url.js';
 
 /**
  * True when `username` and `password` (raw bytes, as RFC 1929 carries them, or UTF-8 from HTTP

@@ -1,4 +1,4 @@
-import type { ProxyCredentials } from '../../harness/config/proxy-url.js';
+import type { ProxyCredentials } from '../../core/proxy-url.js';
 import type { Destination } from './allowlist.js';
 
 /** The first (and only) IPC message the proxy child receives: which proxies, for which destinations. */

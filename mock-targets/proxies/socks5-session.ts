@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { ProxyCredentials } from '../../harness/config/proxy-url.js';
+import type { ProxyCredentials } from '../../core/proxy-url.js';
 import type { Allowlist } from './allowlist.js';
 import { closeWith } from './close-with.js';
 import { connectUpstream } from './connect-upstream.js';

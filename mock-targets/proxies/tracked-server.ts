@@ -1,6 +1,14 @@
 import type { Server, Socket } from 'node:net';
-import { SetupError } from '../../harness/errors.js';
-import type { RunningProxyServer } from './http-proxy.js';
+import { SetupError } from '../../core/errors.js';
+
+/** A listening proxy. */
+export interface RunningProxyServer {
+  readonly host: string;
+  /** The bound TCP port. */
+  readonly port: number;
+  /** Stops listening and destroys every open connection (tunnels and origin connections included). */
+  close(): Promise<void>;
+}
 
 /**
  * Listens on `host:port` (0 = any free port) and returns the handle every proxy in this folder

@@ -1,4 +1,4 @@
-import { ReportError, UsageError } from '../../harness/errors.js';
+import { ReportError, UsageError } from '../../core/errors.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';
 import type { Report } from '../schema.js';
 import { causesSeen, comparedErrorRate, COMPARED_STATS_METRICS, COMPARED_SUT_METRICS, type ComparedMetric } from './compared-metrics.js';

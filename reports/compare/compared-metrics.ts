@@ -1,4 +1,4 @@
-import { ERROR_CAUSES, type ErrorCause } from '../../harness/transports/error-cause.js';
+import { ERROR_CAUSES, type ErrorCause } from '../../core/error-cause.js';
 import type { MetricUnit } from '../metric-units.js';
 import type { Report, SeriesStats, Stats } from '../schema.js';
 import { metricDefinition, type Better } from '../thresholds/metrics.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../../harness/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { describeQuantity, parseQuantity, type MetricUnit } from '../metric-units.js';
 import { metricDefinition, type Better } from '../thresholds/metrics.js';
 import { TOLERANCE_METRICS } from './compared-metrics.js';

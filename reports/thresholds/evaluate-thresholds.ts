@@ -1,4 +1,4 @@
-import { UsageError } from '../../harness/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { Report, ThresholdResult } from '../schema.js';
 import { metricDefinition } from './metrics.js';
 import type { Threshold } from './parse-threshold.js';

@@ -1,4 +1,4 @@
-import { ERROR_CAUSES } from '../../harness/transports/error-cause.js';
+import { ERROR_CAUSES } from '../../core/error-cause.js';
 import type { MetricUnit } from '../metric-units.js';
 import { HELD_PHASES, type LatencySummary, type Report, type Stats } from '../schema.js';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../../harness/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { describeQuantity, parseQuantity } from '../metric-units.js';
 import { splitMetricName } from './metrics.js';
 

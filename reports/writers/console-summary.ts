@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
-import type { ErrorCause } from '../../harness/transports/error-cause.js';
-import { formatDurationMs } from '../../harness/config/units.js';
+import type { ErrorCause } from '../../core/error-cause.js';
+import { formatDurationMs } from '../../core/units.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';
 import type { AddedLatencyMs, HeldConnections, LatencySummary, Report, Stats } from '../schema.js';
 import { painter } from './ansi.js';

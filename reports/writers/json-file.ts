@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ReportError } from '../../harness/errors.js';
+import { ReportError } from '../../core/errors.js';
 import type { Report } from '../schema.js';
 
 /**

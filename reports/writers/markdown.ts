@@ -1,5 +1,5 @@
-import type { ErrorCause } from '../../harness/transports/error-cause.js';
-import { formatDurationMs } from '../../harness/config/units.js';
+import type { ErrorCause } from '../../core/error-cause.js';
+import { formatDurationMs } from '../../core/units.js';
 import type { Comparison, MetricComparison } from '../compare/compare-reports.js';
 import { metricLabel, metricValueText, pValueText } from '../compare/metric-label.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatProxyEndpoint, parseProxyUrl, redactProxyUrl } from '../../harness/config/proxy-url.js';
-import { UsageError } from '../../harness/errors.js';
+import { formatProxyEndpoint, parseProxyUrl, redactProxyUrl } from '../../core/proxy-url.js';
+import { UsageError } from '../../core/errors.js';
 
 describe('curl-style proxy URLs', () => {
   it.each([

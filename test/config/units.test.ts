@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDurationMs, formatSizeBytes, parseDurationMs, parseSizeBytes } from '../../harness/config/units.js';
-import { UsageError } from '../../harness/errors.js';
+import { formatDurationMs, formatSizeBytes, parseDurationMs, parseSizeBytes } from '../../core/units.js';
+import { UsageError } from '../../core/errors.js';
 
 describe('durations and sizes as users write them', () => {
   it.each([

@@ -4,12 +4,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExitCode } from '../../harness/cli/commands/run.js';
-import { EXIT_CODES } from '../../harness/errors.js';
+import { EXIT_CODES } from '../../core/errors.js';
 import { run } from '../../harness/run/run.js';
 import { manyConnections } from '../../scenarios/many-connections.js';
-import type { Protocol, Scenario } from '../../scenarios/scenario.js';
+import type { Protocol, Scenario } from '../../core/scenario.js';
 import type { Report } from '../../reports/schema.js';
-import type { RunProgress } from '../../harness/run/run-options.js';
+import type { RunProgress } from '../../harness/config/run-options.js';
 import { CLI, runCli, tempDir, type CliResult } from '../support/cli.js';
 
 async function readJson(path: string): Promise<Report> {

@@ -4,7 +4,7 @@ import type { Report } from '../../reports/schema.js';
 import { startDelayingHttpProxy, startStallingProxy, type FaultyProxy } from '../fixtures/faulty-proxies.js';
 import { AnyLoopbackPort } from '../../bench/fixtures/loopback-allowlist.js';
 import { startStallOnceProxy } from '../../bench/fixtures/stall-once-proxy.js';
-import { WARNING_LIMITS } from '../../harness/run/warnings.js';
+import { WARNING_LIMITS } from '../../harness/report-assembly/warnings.js';
 import { startSilentTunnelProxy } from '../fixtures/silent-tunnel-proxy.js';
 import { startUnacceptingListener } from '../fixtures/unaccepting-listener.js';
 

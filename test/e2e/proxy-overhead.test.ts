@@ -4,7 +4,7 @@ import { AnyLoopbackPort } from '../../bench/fixtures/loopback-allowlist.js';
 import { startTruthProxy } from '../../bench/fixtures/truth-proxies.js';
 import { decodeHistogram } from '../../reports/histogram-codec.js';
 import type { Report, Stats } from '../../reports/schema.js';
-import type { Scenario } from '../../scenarios/scenario.js';
+import type { Scenario } from '../../core/scenario.js';
 import { formatRunSummary } from '../../reports/writers/console-summary.js';
 import { startUnstampingHttpProxy } from '../fixtures/faulty-proxies.js';
 

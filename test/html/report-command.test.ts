@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import yargs from 'yargs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReportViews, reportCommand, type ReportFlags } from '../../harness/cli/commands/report.js';
-import { ReportError, UsageError } from '../../harness/errors.js';
+import { ReportError, UsageError } from '../../core/errors.js';
 import { htmlFixtureReport } from '../support/html-report-fixture.js';
 
 let dir: string;

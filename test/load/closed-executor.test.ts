@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BACKOFF_DEFAULTS } from '../../harness/load/backoff.js';
 import { runClosedLoop } from '../../harness/load/executor.js';
 import type { ClosedLoopOptions } from '../../harness/load/executor-types.js';
-import { parseStages } from '../../harness/load/stages.js';
+import { parseStages } from '../../core/stages.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { FireRecorder, type FireBehaviour } from './fire-recorder.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { concurrencyAt, nextConcurrencyChangeMs } from '../../harness/load/concurrency-schedule.js';
-import { parseStages } from '../../harness/load/stages.js';
+import { parseStages } from '../../core/stages.js';
 
 describe('concurrency schedule', () => {
   const rampUp = parseStages('--stages', '1s:10');

@@ -3,7 +3,7 @@ import { BACKOFF_DEFAULTS } from '../../harness/load/backoff.js';
 import type { OpenLoopOptions } from '../../harness/load/executor-types.js';
 import { runOpenLoop } from '../../harness/load/executor.js';
 import { constantPacer, stagedPacer } from '../../harness/load/pacer.js';
-import { parseStages } from '../../harness/load/stages.js';
+import { parseStages } from '../../core/stages.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { FireRecorder, type FireBehaviour } from './fire-recorder.js';
 

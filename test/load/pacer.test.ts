@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { constantPacer, stagedPacer } from '../../harness/load/pacer.js';
-import { parseStages } from '../../harness/load/stages.js';
+import { parseStages } from '../../core/stages.js';
 
 describe('constantPacer', () => {
   const pacer = constantPacer(100);

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../harness/errors.js';
-import { formatStages, parseStages, stagesDurationMs, targetAt } from '../../harness/load/stages.js';
+import { UsageError } from '../../core/errors.js';
+import { formatStages, parseStages, stagesDurationMs } from '../../core/stages.js';
+import { targetAt } from '../../harness/load/stage-target.js';
 
 describe('parseStages', () => {
   it.each([

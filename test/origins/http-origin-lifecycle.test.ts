@@ -3,9 +3,9 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { Client } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SetupError } from '../../harness/errors.js';
+import { SetupError } from '../../core/errors.js';
 import { startOrigin, type RunningOrigin } from '../../mock-targets/origins/http-origin.js';
-import { downloadPath, ECHO_DIGEST_PATH, parseOriginTimingMs } from '../../mock-targets/origins/origin-paths.js';
+import { downloadPath, ECHO_DIGEST_PATH, parseOriginTimingMs } from '../../core/origin-wire/origin-paths.js';
 import { TEST_CA_PEM } from '../../mock-targets/origins/test-certificate.js';
 import { clientFor, send } from './origin-client.js';
 

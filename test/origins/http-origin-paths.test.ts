@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BodyVerifier, bodyBlocks } from '../../mock-targets/origins/deterministic-body.js';
+import { BodyVerifier, bodyBlocks } from '../../core/origin-wire/deterministic-body.js';
 import { startOrigin, type RunningOrigin } from '../../mock-targets/origins/http-origin.js';
-import { delayPath, downloadPath, ECHO_DIGEST_PATH } from '../../mock-targets/origins/origin-paths.js';
+import { delayPath, downloadPath, ECHO_DIGEST_PATH } from '../../core/origin-wire/origin-paths.js';
 import { clientFor, send } from './origin-client.js';
 
 const MiB = 1024 * 1024;

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Client } from 'undici';
 import type { RunningOrigin } from '../../mock-targets/origins/http-origin.js';
-import { ORIGIN_TIMING_HEADER, parseOriginTimingMs } from '../../mock-targets/origins/origin-paths.js';
+import { ORIGIN_TIMING_HEADER, parseOriginTimingMs } from '../../core/origin-wire/origin-paths.js';
 
 /** A whole response, gathered for assertions (test bodies are small enough to hold). */
 export interface OriginReply {

@@ -9,7 +9,7 @@ import {
   parseOriginTarget,
   parseOriginTimingMs,
   parseOriginTimingUs,
-} from '../../mock-targets/origins/origin-paths.js';
+} from '../../core/origin-wire/origin-paths.js';
 
 describe('origin paths', () => {
   it('builds the download and delay targets the origin documents', () => {

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { SetupError } from '../../harness/errors.js';
-import { BodyVerifier, bodyBlocks } from '../../mock-targets/origins/deterministic-body.js';
+import { SetupError } from '../../core/errors.js';
+import { BodyVerifier, bodyBlocks } from '../../core/origin-wire/deterministic-body.js';
 import { startTcpEcho } from '../../mock-targets/origins/tcp-echo.js';
 
 const MiB = 1024 * 1024;

@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BodyVerifier } from '../../mock-targets/origins/deterministic-body.js';
+import { BodyVerifier } from '../../core/origin-wire/deterministic-body.js';
 import { startOrigin, type RunningOrigin } from '../../mock-targets/origins/http-origin.js';
-import { downloadPath } from '../../mock-targets/origins/origin-paths.js';
+import { downloadPath } from '../../core/origin-wire/origin-paths.js';
 import { startTcpEcho, type RunningTcpEcho } from '../../mock-targets/origins/tcp-echo.js';
 import { Allowlist } from '../../mock-targets/proxies/allowlist.js';
 import {

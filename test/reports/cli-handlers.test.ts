@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareFiles } from '../../harness/cli/commands/compare.js';
 import { writeReportViews } from '../../harness/cli/commands/report.js';
 import { mergeFiles } from '../../harness/cli/commands/merge.js';
-import { exitCodeFor } from '../../harness/errors.js';
+import { exitCodeFor } from '../../core/errors.js';
 import { readReport } from '../../reports/read-report.js';
 import type { Report } from '../../reports/schema.js';
 import { writeReportJson } from '../../reports/writers/json-file.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distEntry } from '../../harness/run/dist-entry.js';
+import { distEntry } from '../../core/dist-entry.js';
 import { readReport } from '../../reports/read-report.js';
 import type { Report } from '../../reports/schema.js';
 import { writeReportJson } from '../../reports/writers/json-file.js';

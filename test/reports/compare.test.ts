@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReportError, UsageError } from '../../harness/errors.js';
+import { ReportError, UsageError } from '../../core/errors.js';
 import { compareReports, DEFAULT_TOLERANCES, formatComparisonTable, type Comparison } from '../../reports/compare/index.js';
 import type { Report } from '../../reports/schema.js';
 import { latencySamples, noisyCounts, syntheticReport, type SyntheticKind } from '../support/synthetic-report.js';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ReportError } from '../../harness/errors.js';
+import { ReportError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../reports/writers/json-file.js';
 
 // Fault injection: when `failSync` is set, the next fsync of a file opened by the writer fails as a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReportError } from '../../harness/errors.js';
+import { ReportError } from '../../core/errors.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../../reports/histogram-codec.js';
 import { mergeReports } from '../../reports/merge-reports.js';
 import type { Report } from '../../reports/schema.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReportError } from '../../harness/errors.js';
+import { ReportError } from '../../core/errors.js';
 import { proxyOverhead } from '../../reports/proxy-overhead.js';
 import { parseReport, readReport } from '../../reports/read-report.js';
 import type { Report } from '../../reports/schema.js';

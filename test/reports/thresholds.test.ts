@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../harness/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { evaluateThresholds, parseThreshold, THRESHOLD_METRICS } from '../../reports/thresholds/index.js';
 import { syntheticReport } from '../support/synthetic-report.js';
 

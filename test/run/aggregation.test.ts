@@ -3,8 +3,8 @@ import { createHistogram, decodeHistogram, summarize } from '../../reports/histo
 import { Aggregator } from '../../harness/recorder/aggregator.js';
 import type { BatchMessage } from '../../harness/recorder/batch.js';
 import { Recorder } from '../../harness/recorder/recorder.js';
-import type { RequestOutcome } from '../../harness/transports/transport.js';
-import type { ErrorCause } from '../../harness/transports/error-cause.js';
+import type { RequestOutcome } from '../../core/request.js';
+import type { ErrorCause } from '../../core/error-cause.js';
 import { buildStats } from '../../reports/stats.js';
 
 function outcome(totalUs: number, ok: boolean, cause?: ErrorCause, originUs = -1): RequestOutcome {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProgressLine } from '../../harness/cli/progress-line.js';
-import type { RunProgress } from '../../harness/run/run-options.js';
+import type { RunProgress } from '../../harness/config/run-options.js';
 
 /** A stand-in for stderr that says it is a terminal and keeps what was written. */
 function terminal(isTTY: boolean): NodeJS.WriteStream & { written: string } {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ProxyEndpoint } from '../../harness/config/proxy-url.js';
-import { redactCommand, redactPasswords } from '../../harness/run/redact-secrets.js';
+import type { ProxyEndpoint } from '../../core/proxy-url.js';
+import { redactCommand, redactPasswords } from '../../harness/config/redact-secrets.js';
 import { formatCommand, splitCommand } from '../../harness/sut/split-command.js';
 
 const socksWith = (password: string): { socksProxy: ProxyEndpoint } => ({

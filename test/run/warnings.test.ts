@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerHealth } from '../../harness/recorder/batch.js';
-import { runWarnings, type WarningInputs } from '../../harness/run/warnings.js';
+import { runWarnings, type WarningInputs } from '../../harness/report-assembly/warnings.js';
 import { syntheticReport } from '../support/synthetic-report.js';
 
 /** A missed open-model schedule, with the worker health that says whose doing it was. */

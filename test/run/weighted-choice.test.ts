@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WeightedChoice } from '../../harness/run/weighted-choice.js';
+import { WeightedChoice } from '../../harness/workers/weighted-choice.js';
 
 describe('weighted choice of request kinds', () => {
   it('follows the weights of the http-mixed scenario within half a point over 100k picks', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../harness/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { BUILT_IN_SCENARIOS } from '../../scenarios/catalog.js';
 import { validateScenario } from '../../scenarios/validate-scenario.js';
 

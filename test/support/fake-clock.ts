@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Clock } from '../../harness/clock.js';
+import type { Clock } from '../../core/clock.js';
 
 /** A pending `sleep`: resolves when the test moves time to `dueMs`. */
 interface Timer {

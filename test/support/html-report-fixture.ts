@@ -1,7 +1,7 @@
 import { addEncoded, createHistogram, encodeHistogram, summarize, type Histogram } from '../../reports/histogram-codec.js';
 import { SCHEMA_VERSION, type Report, type SeriesPoint, type SeriesStats, type Stats, type SutSample } from '../../reports/schema.js';
 import { addCounters, buildStats, emptyCounters, emptyHistograms, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
-import type { ErrorCause } from '../../harness/transports/error-cause.js';
+import type { ErrorCause } from '../../core/error-cause.js';
 
 /**
  * A realistic report for the HTML writer's tests: real HdrHistograms filled from a seeded

@@ -1,7 +1,7 @@
 import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProxyCredentials } from '../../harness/config/proxy-url.js';
+import type { ProxyCredentials } from '../../core/proxy-url.js';
 import { formatCommand } from '../../harness/sut/split-command.js';
 
 /** The real proxies `.ci/run` installs from Debian's packages. */

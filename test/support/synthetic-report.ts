@@ -1,10 +1,10 @@
-import type { ErrorCause } from '../../harness/transports/error-cause.js';
+import type { ErrorCause } from '../../core/error-cause.js';
 import { addEncoded, createHistogram, encodeHistogram, summarize, type Histogram } from '../../reports/histogram-codec.js';
 import type { Report, SeriesPoint, SeriesStats, Stats, SutResources } from '../../reports/schema.js';
 import { addCounters, buildStats, emptyCounters, emptyHistograms, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
 import { evaluateThresholds } from '../../reports/thresholds/evaluate-thresholds.js';
 import { parseThreshold } from '../../reports/thresholds/parse-threshold.js';
-import type { Protocol } from '../../scenarios/scenario.js';
+import type { Protocol } from '../../core/scenario.js';
 
 /**
  * Builds Report objects from given latency samples, per-second request counts and failures, with

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedSeries } from '../../harness/sut/bounded-series.js';
-import { OutputTail } from '../../harness/sut/output-tail.js';
+import { OutputTail } from '../../core/output-tail.js';
 
 describe('BoundedSeries', () => {
   it('keeps every point while under its bound', () => {

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { SocksClient } from 'socks';
 import { Pool, ProxyAgent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ProxyCredentials } from '../../harness/config/proxy-url.js';
+import type { ProxyCredentials } from '../../core/proxy-url.js';
 import { sampleProcessTree } from '../../harness/sut/process-tree-sampler.js';
 import { spawnSut, type SpawnedSut } from '../../harness/sut/spawned-sut.js';
-import { bodyBlocks } from '../../mock-targets/origins/deterministic-body.js';
+import { bodyBlocks } from '../../core/origin-wire/deterministic-body.js';
 import { findBinary, realProxyCommand, type RealProxyName } from '../support/real-proxies.js';
 import { freePort } from './free-port.js';
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { readFileSync, realpathSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SutError, UsageError } from '../../harness/errors.js';
+import { SutError, UsageError } from '../../core/errors.js';
 import { spawnSut, type SpawnedSut } from '../../harness/sut/spawned-sut.js';
 import { formatCommand } from '../../harness/sut/split-command.js';
 import { freePort } from './free-port.js';

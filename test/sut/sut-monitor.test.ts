@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../harness/clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { ProcessTreeSample } from '../../harness/sut/process-tree-sampler.js';
 import { SUT_DEFAULTS, SutMonitor } from '../../harness/sut/sut-monitor.js';
 

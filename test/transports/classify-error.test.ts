@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errors } from 'undici';
 import { isConnectionClosedError, requestFailure, setupFailure, type SetupPhase } from '../../harness/transports/classify-error.js';
-import type { ErrorCause } from '../../harness/transports/error-cause.js';
+import type { ErrorCause } from '../../core/error-cause.js';
 import { TransportFailure } from '../../harness/transports/transport-failure.js';
 
 /** An error as Node's sockets raise them: a message and a `code`. */

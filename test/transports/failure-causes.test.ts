@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProxyCredentials, ProxyEndpoint } from '../../harness/config/proxy-url.js';
-import type { PhaseTimeouts } from '../../harness/transports/transport.js';
-import { delayPath } from '../../mock-targets/origins/origin-paths.js';
+import type { ProxyCredentials, ProxyEndpoint } from '../../core/proxy-url.js';
+import type { PhaseTimeouts } from '../../core/request.js';
+import { delayPath } from '../../core/origin-wire/origin-paths.js';
 import {
   startCorruptingHttpProxy,
   startRefusingHttpProxy,

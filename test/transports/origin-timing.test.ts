@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delayPath } from '../../mock-targets/origins/origin-paths.js';
+import { delayPath } from '../../core/origin-wire/origin-paths.js';
 import { startUnstampingHttpProxy, type FaultyProxy } from '../fixtures/faulty-proxies.js';
 import { download, httpEndpoint, ROUTES, startStack, transportFor, type Stack } from './transport-stack.js';
 

@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bodyBlock } from '../../mock-targets/origins/deterministic-body.js';
+import { bodyBlock } from '../../core/origin-wire/deterministic-body.js';
 import { createTransport } from '../../harness/transports/create-transport.js';
-import type { PhaseTimeouts, RequestOutcome } from '../../harness/transports/transport.js';
+import type { PhaseTimeouts, RequestOutcome } from '../../core/request.js';
 import { download } from './transport-stack.js';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OriginAddress, RequestOutcome } from '../../harness/transports/transport.js';
+import type { OriginAddress, RequestOutcome } from '../../core/request.js';
 import { startClosingHttpProxy } from '../fixtures/faulty-proxies.js';
 import { startStaleConnectionServer, type StaleConnectionServer } from './stale-connection-server.js';
 import { download, httpEndpoint, startStack, transportFor, upload, type Stack } from './transport-stack.js';

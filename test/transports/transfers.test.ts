@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestOutcome } from '../../harness/transports/transport.js';
+import type { RequestOutcome } from '../../core/request.js';
 import { download, ROUTES, startStack, transportFor, upload, type Route, type Stack } from './transport-stack.js';
 
 let stack: Stack;

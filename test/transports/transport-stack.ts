@@ -1,13 +1,14 @@
-import type { ProxyCredentials, ProxyEndpoint } from '../../harness/config/proxy-url.js';
+import type { ProxyCredentials, ProxyEndpoint } from '../../core/proxy-url.js';
 import { createTransport } from '../../harness/transports/create-transport.js';
-import type { OriginAddress, PhaseTimeouts, PreparedRequest, Transport, TransportOptions } from '../../harness/transports/transport.js';
-import { bodySha256Hex } from '../../mock-targets/origins/deterministic-body.js';
+import type { OriginAddress, PhaseTimeouts, PreparedRequest } from '../../core/request.js';
+import type { Transport, TransportOptions } from '../../harness/transports/transport.js';
+import { bodySha256Hex } from '../../core/origin-wire/deterministic-body.js';
 import { startOrigin, type RunningOrigin } from '../../mock-targets/origins/http-origin.js';
-import { downloadPath, ECHO_DIGEST_PATH } from '../../mock-targets/origins/origin-paths.js';
+import { downloadPath, ECHO_DIGEST_PATH } from '../../core/origin-wire/origin-paths.js';
 import { Allowlist } from '../../mock-targets/proxies/allowlist.js';
 import { startHttpProxy, type RunningProxyServer } from '../../mock-targets/proxies/http-proxy.js';
 import { startSocks5Proxy } from '../../mock-targets/proxies/socks5-proxy.js';
-import type { ConnectionPolicy, Protocol } from '../../scenarios/scenario.js';
+import type { ConnectionPolicy, Protocol } from '../../core/scenario.js';
 
 /**
  * The transports' test bench: an HTTP and an HTTPS mock origin, the reference HTTP proxy and

@@ -10,7 +10,7 @@ import { formatThresholdLines } from '../../../reports/writers/threshold-lines.j
 import { writeFileAtomic } from '../../../reports/writers/json-file.js';
 import { renderJunit } from '../../../reports/writers/junit.js';
 import { renderMarkdown } from '../../../reports/writers/markdown.js';
-import { EXIT_CODES } from '../../errors.js';
+import { EXIT_CODES } from '../../../core/errors.js';
 
 /** The flags of `proxybench compare`. */
 export interface CompareFlags {

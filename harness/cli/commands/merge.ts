@@ -4,7 +4,7 @@ import { readReport } from '../../../reports/read-report.js';
 import type { Report } from '../../../reports/schema.js';
 import { formatRunSummary } from '../../../reports/writers/console-summary.js';
 import { writeReportJson } from '../../../reports/writers/json-file.js';
-import { EXIT_CODES } from '../../errors.js';
+import { EXIT_CODES } from '../../../core/errors.js';
 
 /** The flags of `proxybench merge`. */
 export interface MergeFlags {

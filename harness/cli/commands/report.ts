@@ -6,7 +6,7 @@ import { renderHtmlReport } from '../../../reports/writers/html.js';
 import { writeFileAtomic } from '../../../reports/writers/json-file.js';
 import { renderJunit } from '../../../reports/writers/junit.js';
 import { renderMarkdown } from '../../../reports/writers/markdown.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../core/errors.js';
 
 /** The flags of `proxybench report`. */
 export interface ReportFlags {

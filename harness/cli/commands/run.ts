@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../../../reports/writers/json-file.js';
 import { renderHtmlReport } from '../../../reports/writers/html.js';
 import { renderJunit } from '../../../reports/writers/junit.js';
 import { renderMarkdown } from '../../../reports/writers/markdown.js';
-import { EXIT_CODES } from '../../errors.js';
+import { EXIT_CODES } from '../../../core/errors.js';
 import { run } from '../../run/run.js';
 import { createProgressLine } from '../progress-line.js';
 import { declareRunFlags, isTolerance, runOptionsFromFlags, type RunFlags } from '../run-flags.js';

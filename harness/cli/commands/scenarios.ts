@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { BUILT_IN_SCENARIOS } from '../../../scenarios/catalog.js';
-import { formatDurationMs } from '../../config/units.js';
+import { formatDurationMs } from '../../../core/units.js';
 
 /** `proxybench scenarios`: the built-in scenarios, one line each. */
 export const scenariosCommand: CommandModule = {

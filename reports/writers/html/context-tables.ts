@@ -1,4 +1,4 @@
-import { ERROR_CAUSES } from '../../../harness/transports/error-cause.js';
+import { ERROR_CAUSES } from '../../../core/error-cause.js';
 import type { AddedLatencyMs, EnvironmentInfo, HarnessResources, HeldConnections, Report, SutResources } from '../../schema.js';
 import { overheadBasisText } from '../overhead-basis.js';
 import { escapeHtml } from './escape.js';

@@ -1,4 +1,4 @@
-import type { ErrorCause } from '../../../harness/transports/error-cause.js';
+import type { ErrorCause } from '../../../core/error-cause.js';
 import type { Report, SeriesPoint, SeriesStats } from '../../schema.js';
 import { TOTAL_COLOR, alignLines, paletteColor, type PlotLine, type PlotSpec, type XyPoints } from './plot-spec.js';
 

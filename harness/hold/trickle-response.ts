@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { BodyVerifier } from '../../../mock-targets/origins/deterministic-body.js';
-import { downloadPath } from '../../../mock-targets/origins/origin-paths.js';
-import type { ClassifiedError } from '../../transports/classify-error.js';
-import { classifyStatus, type ResponseSource } from '../../transports/classify-status.js';
-import { basicProxyAuthorization } from '../../transports/basic-auth.js';
-import { authorityOf, originUrl } from '../../transports/connection-setup.js';
+import { BodyVerifier } from '../../core/origin-wire/deterministic-body.js';
+import { downloadPath } from '../../core/origin-wire/origin-paths.js';
+import type { ClassifiedError } from '../transports/classify-error.js';
+import { classifyStatus, type ResponseSource } from '../transports/classify-status.js';
+import { basicProxyAuthorization } from '../transports/basic-auth.js';
+import { authorityOf, originUrl } from '../transports/connection-setup.js';
 import type { HeldRoute } from './held-route.js';
 
 /** Largest response head a trickle reader takes before calling the answer broken. */

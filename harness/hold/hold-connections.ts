@@ -2,48 +2,15 @@ import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import type { HeldConnections } from '../../../reports/schema.js';
-import type { HoldProgress } from '../run-options.js';
-import { setupFailure } from '../../transports/classify-error.js';
-import { TransportFailure } from '../../transports/transport-failure.js';
-import type { RequestOutcome } from '../../transports/transport.js';
+import type { HeldConnections } from '../../reports/schema.js';
+import { setupFailure } from '../transports/classify-error.js';
+import { TransportFailure } from '../transports/transport-failure.js';
 import { HeldConnection } from './held-connection.js';
-import { heldConnectionOpener, type HeldRoute } from './held-route.js';
+import { heldConnectionOpener } from './held-route.js';
 import { heldConnectionsReport } from './held-connections-report.js';
 import { HOLD_DEFAULTS } from './hold-defaults.js';
 import { HoldTally } from './hold-tally.js';
-import type { TrickleRequest } from './trickle-response.js';
-
-/** Trickle mode: what to send on each held connection, how often, and where outcomes go. */
-export interface TrickleOptions {
-  readonly intervalMs: number;
-  readonly request: TrickleRequest;
-  /** Called once per trickle request (for the report's totals and series). */
-  readonly record: (outcome: RequestOutcome) => void;
-}
-
-/** Options of {@link holdConnections}. */
-export interface HoldOptions {
-  readonly route: HeldRoute;
-  /** Connections to open and hold. */
-  readonly connections: number;
-  /** How long to hold them once every attempt has settled, ms. */
-  readonly holdMs: number;
-  readonly trickle?: TrickleOptions;
-  /**
-   * Most connections the harness may open (its fd budget, fd-limit.ts); the rest fail as
-   * `harness_limit` without being attempted. Default: no budget.
-   */
-  readonly maxOpen?: number;
-  /** Connections being opened at once (default {@link HOLD_DEFAULTS}.openConcurrency). */
-  readonly openConcurrency?: number;
-  /** Samples the SUT's process-tree RSS now, MiB; absent when no SUT is sampled. */
-  readonly sampleSutRssMiB?: () => Promise<number | undefined>;
-  /** Aborting stops opening and ends the hold early (the result is then partial). */
-  readonly signal?: AbortSignal;
-  /** Called about once a second with the counts so far (for a live progress line). */
-  readonly onProgress?: (progress: HoldProgress) => void;
-}
+import type { HoldOptions } from './hold-options.js';
 
 /** How often {@link HoldOptions.onProgress} is called, ms. */
 const PROGRESS_INTERVAL_MS = 1000;

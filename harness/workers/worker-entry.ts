@@ -4,7 +4,7 @@ import type { WorkerPlan } from './worker-plan.js';
 import { WorkerRun } from './worker-run.js';
 
 /**
- * Worker-thread entry (compiled to dist/harness/run/worker-entry.js). Posts `ready` once its
+ * Worker-thread entry (compiled to dist/harness/workers/worker-entry.js). Posts `ready` once its
  * transports exist, starts on the main thread's `start`, stops early on `stop`.
  */
 const port = parentPort;

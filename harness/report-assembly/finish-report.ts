@@ -2,11 +2,10 @@ import type { HeldConnections, Report, ReportWarning, SutResources } from '../..
 import { emptyCounters, emptyHistograms } from '../../reports/stats.js';
 import { evaluateThresholds } from '../../reports/thresholds/evaluate-thresholds.js';
 import type { Threshold } from '../../reports/thresholds/parse-threshold.js';
-import type { SutError } from '../errors.js';
-import { buildReport, type PhaseResult } from './build-report.js';
-import type { HarnessUsage } from './harness-monitor.js';
-import type { RunConfig } from './run-config.js';
-import type { PhaseOutcome } from './run-phase.js';
+import type { SutError } from '../../core/errors.js';
+import { buildReport, type PhaseOutcome, type PhaseResult } from './build-report.js';
+import type { HarnessUsage } from '../recorder/harness-monitor.js';
+import type { RunConfig } from '../config/run-config.js';
 import { harnessResources, runWarnings } from './warnings.js';
 
 /** What a finished run hands over to become its report. */

@@ -1,12 +1,12 @@
 import type { Duplex } from 'node:stream';
-import type { Protocol } from '../../../scenarios/scenario.js';
-import type { ProxyEndpoint } from '../../config/proxy-url.js';
-import { basicProxyAuthorization } from '../../transports/basic-auth.js';
-import { openConnectTunnel } from '../../transports/connect-handshake.js';
-import { authorityOf, TlsSessionCache, tunnelOpener, type HostPort, type OriginEnd, type TunnelHandshake } from '../../transports/connection-setup.js';
-import type { SetupTimings } from '../../transports/socket-tracker.js';
-import { socks5Handshake } from '../../transports/socks5-handshake.js';
-import type { OriginAddress, PhaseTimeouts } from '../../transports/transport.js';
+import type { Protocol } from '../../core/scenario.js';
+import type { ProxyEndpoint } from '../../core/proxy-url.js';
+import { basicProxyAuthorization } from '../transports/basic-auth.js';
+import { openConnectTunnel } from '../transports/connect-handshake.js';
+import { authorityOf, TlsSessionCache, tunnelOpener, type HostPort, type OriginEnd, type TunnelHandshake } from '../transports/connection-setup.js';
+import type { SetupTimings } from '../transports/socket-tracker.js';
+import { socks5Handshake } from '../transports/socks5-handshake.js';
+import type { OriginAddress, PhaseTimeouts } from '../../core/request.js';
 
 /** Where held connections go and how they are opened. */
 export interface HeldRoute {

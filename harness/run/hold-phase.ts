@@ -1,19 +1,19 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { HeldConnections, ReportWarning } from '../../../reports/schema.js';
-import type { WorkerHealth } from '../../recorder/batch.js';
-import type { PhaseResult } from '../build-report.js';
-import type { HarnessMonitor, HarnessUsage } from '../harness-monitor.js';
-import type { RunEndpoints } from '../plan-workers.js';
-import type { RunConfig } from '../run-config.js';
-import type { RunProgress } from '../run-options.js';
-import type { RunSut } from '../run-sut.js';
-import { splitEvenly } from '../worker-plan.js';
-import { fdBudget, fdLimitWarning, openFilesLimit } from './fd-limit.js';
-import type { HeldRoute } from './held-route.js';
-import { holdConnections } from './hold-connections.js';
-import { HOLD_DEFAULTS } from './hold-defaults.js';
-import { TrickleRecorder } from './trickle-recorder.js';
-import { prepareTrickleRequest } from './trickle-response.js';
+import type { HeldConnections, ReportWarning } from '../../reports/schema.js';
+import type { WorkerHealth } from '../recorder/batch.js';
+import type { PhaseResult } from '../report-assembly/build-report.js';
+import type { HarnessMonitor, HarnessUsage } from '../recorder/harness-monitor.js';
+import type { RunEndpoints } from '../workers/worker-plan.js';
+import type { RunConfig } from '../config/run-config.js';
+import type { RunProgress } from '../config/run-options.js';
+import type { RunSut } from './start-sut.js';
+import { splitEvenly } from '../workers/worker-plan.js';
+import { fdBudget, fdLimitWarning, openFilesLimit } from '../hold/fd-limit.js';
+import type { HeldRoute } from '../hold/held-route.js';
+import { holdConnections } from '../hold/hold-connections.js';
+import { HOLD_DEFAULTS } from '../hold/hold-defaults.js';
+import { TrickleRecorder } from '../hold/trickle-recorder.js';
+import { prepareTrickleRequest } from '../hold/trickle-response.js';
 
 /** What a hold phase leaves for run(): a load phase's figures (the trickle requests) and the held connections. */
 export interface HoldPhaseOutcome extends PhaseResult {

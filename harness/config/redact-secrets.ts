@@ -1,4 +1,4 @@
-import { redactProxyUrl, type ProxyEndpoint } from '../config/proxy-url.js';
+import { redactProxyUrl, type ProxyEndpoint } from '../../core/proxy-url.js';
 import { formatCommand, splitCommand } from '../sut/split-command.js';
 
 /** The proxies of a run, whose passwords must never be shown (a RunConfig is one). */

@@ -1,6 +1,6 @@
 import { startOriginProcess, type RunningOriginProcess } from '../../mock-targets/origins/origin-launcher.js';
-import type { Scenario } from '../../scenarios/scenario.js';
-import type { OriginAddress } from '../transports/transport.js';
+import type { Scenario } from '../../core/scenario.js';
+import type { OriginAddress } from '../../core/request.js';
 
 /** The mock origins a run started. */
 export interface RunTargets {

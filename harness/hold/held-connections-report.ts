@@ -1,6 +1,6 @@
-import type { HeldConnections } from '../../../reports/schema.js';
+import type { HeldConnections } from '../../reports/schema.js';
 import { harnessLimitHint, openFilesLimit } from './fd-limit.js';
-import type { HoldOptions } from './hold-connections.js';
+import type { HoldOptions } from './hold-options.js';
 import { HOLD_DEFAULTS } from './hold-defaults.js';
 import type { HoldTally } from './hold-tally.js';
 

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import { SetupError } from '../errors.js';
+import { SetupError } from '../../core/errors.js';
 import type { Aggregator } from '../recorder/aggregator.js';
 import type { MainMessage, WorkerHealth, WorkerMessage } from '../recorder/batch.js';
-import { distEntry } from './dist-entry.js';
+import { distEntry } from '../../core/dist-entry.js';
 import type { WorkerPlan } from './worker-plan.js';
 
 /** What the workers said when they finished. */
@@ -31,7 +31,7 @@ export async function runWorkers(
   /** Epoch ms at which the load starts (shards of one run share it); default: as soon as all are ready. */
   startAtWallMs?: number,
 ): Promise<PoolResult> {
-  const entry = distEntry('harness/run/worker-entry.js');
+  const entry = distEntry('harness/workers/worker-entry.js');
   const workers = plans.map((plan) => new Worker(entry, { workerData: plan }));
   const health: WorkerHealth[] = [];
   let measuredEndWallMs = 0;

@@ -1,7 +1,7 @@
-import type { SeriesPoint } from '../../../reports/schema.js';
-import { Aggregator, type AggregatedKind } from '../../recorder/aggregator.js';
-import { Recorder } from '../../recorder/recorder.js';
-import type { RequestOutcome } from '../../transports/transport.js';
+import type { SeriesPoint } from '../../reports/schema.js';
+import { Aggregator, type AggregatedKind } from '../recorder/aggregator.js';
+import { Recorder } from '../recorder/recorder.js';
+import type { RequestOutcome } from '../../core/request.js';
 
 /** The hold phase is one producer, in the main thread: worker 0 of the aggregator. */
 const WORKER = 0;

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { runClosedLoop, runOpenLoop, type ExecutorHooks, type FireResult } from '../load/executor.js';
 import { constantPacer, stagedPacer } from '../load/pacer.js';
 import { Recorder } from '../recorder/recorder.js';

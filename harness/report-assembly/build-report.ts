@@ -2,10 +2,12 @@ import { cpus, release, totalmem } from 'node:os';
 import { overheadByKind } from '../../reports/proxy-overhead.js';
 import { addCounters, buildStats, emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
 import { SCHEMA_VERSION, type EnvironmentInfo, type LoadSummary, type Report, type ReportWarning, type SeriesPoint, type Stats, type SutResources, type HarnessResources } from '../../reports/schema.js';
-import type { Protocol } from '../../scenarios/scenario.js';
+import type { Protocol } from '../../core/scenario.js';
 import type { AggregatedKind } from '../recorder/aggregator.js';
-import { describeConfig, type RunConfig } from './run-config.js';
-import { toolVersion } from './tool-version.js';
+import type { WorkerHealth } from '../recorder/batch.js';
+import type { HarnessUsage } from '../recorder/harness-monitor.js';
+import { describeConfig, type RunConfig } from '../config/run-config.js';
+import { toolVersion } from '../../core/tool-version.js';
 
 /** The figures a finished phase of a run leaves for the report. */
 export interface PhaseResult {
@@ -118,4 +120,12 @@ export function buildReport(inputs: ReportInputs): Report {
     thresholds: [],
     warnings: inputs.warnings,
   };
+}
+
+/** What one phase (proxied, or the direct baseline) leaves behind. */
+export interface PhaseOutcome extends PhaseResult {
+  readonly health: readonly WorkerHealth[];
+  readonly usage?: HarnessUsage;
+  readonly startAtWallMs: number;
+  readonly interrupted: boolean;
 }

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 
 /**
  * Proxy URLs as curl reads them: `http://user:pass@host:port`, `socks5://…` (the client resolves

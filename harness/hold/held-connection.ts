@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import type { ClassifiedError } from '../../transports/classify-error.js';
-import { elapsedUs } from '../../transports/connection-setup.js';
-import type { PhaseTimeouts, RequestOutcome } from '../../transports/transport.js';
+import type { ClassifiedError } from '../transports/classify-error.js';
+import { elapsedUs } from '../transports/connection-setup.js';
+import type { PhaseTimeouts, RequestOutcome } from '../../core/request.js';
 import { TrickleResponseReader, type TrickleRequest } from './trickle-response.js';
 
 /** An exchange waiting for its response on a held connection. */

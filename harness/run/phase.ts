@@ -1,21 +1,12 @@
-import type { Protocol } from '../../scenarios/scenario.js';
+import type { Protocol } from '../../core/scenario.js';
 import { Aggregator } from '../recorder/aggregator.js';
-import type { WorkerHealth } from '../recorder/batch.js';
-import type { PhaseResult } from './build-report.js';
-import type { HarnessMonitor, HarnessUsage } from './harness-monitor.js';
-import { planWorkers, type RunEndpoints } from './plan-workers.js';
-import type { RunConfig } from './run-config.js';
-import type { RunOptions, RunProgress } from './run-options.js';
-import type { RunSut } from './run-sut.js';
-import { runWorkers } from './worker-pool.js';
-
-/** What one phase (proxied, or the direct baseline) leaves behind. */
-export interface PhaseOutcome extends PhaseResult {
-  readonly health: readonly WorkerHealth[];
-  readonly usage?: HarnessUsage;
-  readonly startAtWallMs: number;
-  readonly interrupted: boolean;
-}
+import type { PhaseOutcome } from '../report-assembly/build-report.js';
+import type { HarnessMonitor } from '../recorder/harness-monitor.js';
+import { planWorkers, type RunEndpoints } from '../workers/worker-plan.js';
+import type { RunConfig } from '../config/run-config.js';
+import type { RunOptions, RunProgress } from '../config/run-options.js';
+import type { RunSut } from './start-sut.js';
+import { runWorkers } from '../workers/worker-pool.js';
 
 /**
  * One load phase: plans the workers, runs them, and aggregates their batches. The harness and SUT

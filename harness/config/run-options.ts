@@ -1,6 +1,6 @@
-import type { ConnectionPolicy, Scenario, Stage } from '../../scenarios/scenario.js';
+import type { ConnectionPolicy, Scenario, Stage } from '../../core/scenario.js';
 import type { BackoffOptions } from '../load/backoff.js';
-import type { PhaseTimeouts } from '../transports/transport.js';
+import type { PhaseTimeouts } from '../../core/request.js';
 
 /** Progress of a running run, for a live display. */
 export interface RunProgress {

@@ -1,6 +1,6 @@
-import { UsageError } from '../errors.js';
-import { parseDurationMs } from '../config/units.js';
-import type { Stage } from '../../scenarios/scenario.js';
+import { UsageError } from './errors.js';
+import { parseDurationMs } from './units.js';
+import type { Stage } from './scenario.js';
 
 /**
  * Stages change the load over a run (`--stages 10s:100,30s:500,10s:0`, or a scenario's
@@ -52,25 +52,6 @@ export function formatStages(stages: readonly Stage[]): string {
       return `${duration}:${target}`;
     })
     .join(',');
-}
-
-/**
- * Piecewise-linear target at `elapsedMs`: starts at `initial`, each stage ramps linearly to its
- * target; after the last stage, the last target. Before 0 it is `initial`. A stage of 0 ms is a
- * step: its target holds from the instant it starts.
- */
-export function targetAt(initial: number, stages: readonly Stage[], elapsedMs: number): number {
-  if (elapsedMs < 0) return initial;
-  let from = initial;
-  let stageStartMs = 0;
-  for (const { durationMs, target } of stages) {
-    if (elapsedMs < stageStartMs + durationMs) {
-      return from + ((target - from) * (elapsedMs - stageStartMs)) / durationMs;
-    }
-    from = target;
-    stageStartMs += durationMs;
-  }
-  return from;
 }
 
 /** Total duration of the stages, in ms. */

@@ -1,6 +1,6 @@
 import type { HarnessResources, LoadSummary, ReportWarning, Stats } from '../../reports/schema.js';
 import type { WorkerHealth } from '../recorder/batch.js';
-import type { HarnessUsage } from './harness-monitor.js';
+import type { HarnessUsage } from '../recorder/harness-monitor.js';
 
 /** When the harness calls itself the bottleneck, and other warning limits. */
 export const WARNING_LIMITS = {

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { loadScenario } from '../../scenarios/load-scenario.js';
-import { proxyProtocolsNeeded, type ConnectionPolicy, type HoldSpec, type Scenario, type Stage } from '../../scenarios/scenario.js';
-import { formatProxyEndpoint, parseProxyUrl, type ProxyEndpoint } from '../config/proxy-url.js';
-import { UsageError } from '../errors.js';
+import { proxyProtocolsNeeded, type ConnectionPolicy, type HoldSpec, type Scenario, type Stage } from '../../core/scenario.js';
+import { formatProxyEndpoint, parseProxyUrl, type ProxyEndpoint } from '../../core/proxy-url.js';
+import { UsageError } from '../../core/errors.js';
 import { BACKOFF_DEFAULTS, type BackoffOptions } from '../load/backoff.js';
-import { stagesDurationMs } from '../load/stages.js';
-import type { PhaseTimeouts } from '../transports/transport.js';
+import { stagesDurationMs } from '../../core/stages.js';
+import type { PhaseTimeouts } from '../../core/request.js';
 import { redactCommand } from './redact-secrets.js';
 import type { RunOptions, SutOptions } from './run-options.js';
 

@@ -1,17 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import { startReferenceProxies } from '../../mock-targets/proxies/reference-proxies.js';
-import { proxyProtocolsNeeded } from '../../scenarios/scenario.js';
+import { proxyProtocolsNeeded } from '../../core/scenario.js';
 import type { SutResources } from '../../reports/schema.js';
-import { redactProxyUrl, type ProxyEndpoint } from '../config/proxy-url.js';
-import { SutError, UsageError } from '../errors.js';
+import { redactProxyUrl, type ProxyEndpoint } from '../../core/proxy-url.js';
+import { SutError, UsageError } from '../../core/errors.js';
 import { attachSut } from '../sut/attached-sut.js';
 import { spawnSut, type SpawnedSut } from '../sut/spawned-sut.js';
 import { SUT_DEFAULTS, SutMonitor } from '../sut/sut-monitor.js';
 import { canConnect, waitForPort } from '../sut/wait-for-port.js';
-import { redactCommand, redactPasswords } from './redact-secrets.js';
-import type { RunConfig } from './run-config.js';
-import type { SutOptions } from './run-options.js';
-import type { RunTargets } from './run-targets.js';
+import { redactCommand, redactPasswords } from '../config/redact-secrets.js';
+import type { RunConfig } from '../config/run-config.js';
+import type { SutOptions } from '../config/run-options.js';
+import type { RunTargets } from './start-targets.js';
 
 /** The proxy under test as a run uses it: where it listens, and its process being sampled. */
 export interface RunSut {

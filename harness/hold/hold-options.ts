@@ -1,0 +1,35 @@
+import type { RequestOutcome } from '../../core/request.js';
+import type { HoldProgress } from '../config/run-options.js';
+import type { HeldRoute } from './held-route.js';
+import type { TrickleRequest } from './trickle-response.js';
+
+/** Trickle mode: what to send on each held connection, how often, and where outcomes go. */
+export interface TrickleOptions {
+  readonly intervalMs: number;
+  readonly request: TrickleRequest;
+  /** Called once per trickle request (for the report's totals and series). */
+  readonly record: (outcome: RequestOutcome) => void;
+}
+
+/** Options of {@link holdConnections}. */
+export interface HoldOptions {
+  readonly route: HeldRoute;
+  /** Connections to open and hold. */
+  readonly connections: number;
+  /** How long to hold them once every attempt has settled, ms. */
+  readonly holdMs: number;
+  readonly trickle?: TrickleOptions;
+  /**
+   * Most connections the harness may open (its fd budget, fd-limit.ts); the rest fail as
+   * `harness_limit` without being attempted. Default: no budget.
+   */
+  readonly maxOpen?: number;
+  /** Connections being opened at once (default HOLD_DEFAULTS.openConcurrency, hold-defaults.ts). */
+  readonly openConcurrency?: number;
+  /** Samples the SUT's process-tree RSS now, MiB; absent when no SUT is sampled. */
+  readonly sampleSutRssMiB?: () => Promise<number | undefined>;
+  /** Aborting stops opening and ends the hold early (the result is then partial). */
+  readonly signal?: AbortSignal;
+  /** Called about once a second with the counts so far (for a live progress line). */
+  readonly onProgress?: (progress: HoldProgress) => void;
+}
