@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import type { ClassifiedError } from '../transports/classify-error.js';
-import { elapsedUs } from '../transports/connection-setup.js';
 import type { PhaseTimeouts, RequestOutcome } from '../../core/request.js';
 import { TrickleResponseReader, type TrickleRequest } from './trickle-response.js';
+import { type ClassifiedError, elapsedUs } from '../transports/index.js';
 
 /** An exchange waiting for its response on a held connection. */
 interface Pending {

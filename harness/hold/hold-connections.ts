@@ -3,14 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { HeldConnections } from '../../reports/schema.js';
-import { setupFailure } from '../transports/classify-error.js';
-import { TransportFailure } from '../transports/transport-failure.js';
 import { HeldConnection } from './held-connection.js';
-import { heldConnectionOpener } from './held-route.js';
 import { heldConnectionsReport } from './held-connections-report.js';
 import { HOLD_DEFAULTS } from './hold-defaults.js';
 import { HoldTally } from './hold-tally.js';
 import type { HoldOptions } from './hold-options.js';
+import { setupFailure, TransportFailure, tunnelOpenerFor } from '../transports/index.js';
 
 /** How often {@link HoldOptions.onProgress} is called, ms. */
 const PROGRESS_INTERVAL_MS = 1000;
@@ -69,7 +67,7 @@ export async function holdConnections(options: HoldOptions): Promise<HoldOutcome
 
 /** Opens every connection; those that open join `held` until they end. */
 async function openAll(options: HoldOptions, tally: HoldTally, held: Set<HeldConnection>): Promise<void> {
-  const open = heldConnectionOpener(options.route);
+  const open = tunnelOpenerFor(options.route);
   const limit = pLimit(options.openConcurrency ?? HOLD_DEFAULTS.openConcurrency);
   const maxOpen = options.maxOpen ?? Infinity;
   const overBudget = `EMFILE avoided: the open-files limit leaves room for ${maxOpen} held connections and the harness's own files`;

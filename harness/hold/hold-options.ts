@@ -1,7 +1,7 @@
 import type { RequestOutcome } from '../../core/request.js';
 import type { HoldProgress } from '../config/run-options.js';
-import type { HeldRoute } from './held-route.js';
 import type { TrickleRequest } from './trickle-response.js';
+import type { TunnelRoute } from '../transports/index.js';
 
 /** Trickle mode: what to send on each held connection, how often, and where outcomes go. */
 export interface TrickleOptions {
@@ -13,7 +13,7 @@ export interface TrickleOptions {
 
 /** Options of {@link holdConnections}. */
 export interface HoldOptions {
-  readonly route: HeldRoute;
+  readonly route: TunnelRoute;
   /** Connections to open and hold. */
   readonly connections: number;
   /** How long to hold them once every attempt has settled, ms. */

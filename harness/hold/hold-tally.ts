@@ -1,7 +1,7 @@
 import { createHistogram, encodeHistogram, summarize, type Histogram } from '../../reports/histogram-codec.js';
 import type { HeldConnections } from '../../reports/schema.js';
 import type { ErrorCause } from '../../core/error-cause.js';
-import type { SetupTimings } from '../transports/socket-tracker.js';
+import type { SetupTimings } from '../transports/index.js';
 
 /**
  * What a hold run counts while it opens, holds and closes its connections: setup phases as HDR

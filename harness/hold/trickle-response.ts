@@ -1,11 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { BodyVerifier } from '../../core/origin-wire/deterministic-body.js';
 import { downloadPath } from '../../core/origin-wire/origin-paths.js';
-import type { ClassifiedError } from '../transports/classify-error.js';
-import { classifyStatus, type ResponseSource } from '../transports/classify-status.js';
-import { basicProxyAuthorization } from '../transports/basic-auth.js';
-import { authorityOf, originUrl } from '../transports/connection-setup.js';
-import type { HeldRoute } from './held-route.js';
+import { type ClassifiedError, classifyStatus, type ResponseSource, basicProxyAuthorization, authorityOf, originUrl, type TunnelRoute } from '../transports/index.js';
 
 /** Largest response head a trickle reader takes before calling the answer broken. */
 const MAX_HEAD_BYTES = 16 * 1024;
@@ -26,7 +22,7 @@ export interface TrickleRequest {
  * `GET /bytes/<n>?seed=<s>` for `route`: origin-form inside a tunnel or directly, absolute-form
  * (with Proxy-Authorization when the proxy wants it) to a forward proxy (RFC 9112 §3.2).
  */
-export function prepareTrickleRequest(route: HeldRoute, bodyBytes: number, seed: number): TrickleRequest {
+export function prepareTrickleRequest(route: TunnelRoute, bodyBytes: number, seed: number): TrickleRequest {
   const path = downloadPath(bodyBytes, seed);
   const forward = route.protocol === 'http-forward';
   const target = forward ? `${originUrl(route.origin)}${path}` : path;

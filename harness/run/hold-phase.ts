@@ -9,11 +9,11 @@ import type { RunProgress } from '../config/run-options.js';
 import type { RunSut } from './start-sut.js';
 import { splitEvenly } from '../workers/worker-plan.js';
 import { fdBudget, fdLimitWarning, openFilesLimit } from '../hold/fd-limit.js';
-import type { HeldRoute } from '../hold/held-route.js';
 import { holdConnections } from '../hold/hold-connections.js';
 import { HOLD_DEFAULTS } from '../hold/hold-defaults.js';
 import { TrickleRecorder } from '../hold/trickle-recorder.js';
 import { prepareTrickleRequest } from '../hold/trickle-response.js';
+import type { TunnelRoute } from '../transports/index.js';
 
 /** What a hold phase leaves for run(): a load phase's figures (the trickle requests) and the held connections. */
 export interface HoldPhaseOutcome extends PhaseResult {
@@ -90,7 +90,7 @@ export async function runHoldPhase(
 }
 
 /** Where the held connections go: the scenario's origin, through the proxy its protocol needs. */
-function heldRoute(config: RunConfig, endpoints: RunEndpoints): HeldRoute {
+function heldRoute(config: RunConfig, endpoints: RunEndpoints): TunnelRoute {
   const hold = config.hold!;
   const origin = hold.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
   if (!origin) throw new Error(`no ${hold.origin} origin was started for the hold`);

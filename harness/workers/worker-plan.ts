@@ -4,9 +4,9 @@ import type { Protocol, RequestMixEntry, Stage } from '../../core/scenario.js';
 import type { ProxyEndpoint } from '../../core/proxy-url.js';
 import { RECORDER_DEFAULTS } from '../recorder/recorder.js';
 import type { OriginAddress, PreparedRequest } from '../../core/request.js';
-import type { TransportOptions } from '../transports/transport.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { BackoffOptions } from '../load/backoff.js';
+import type { TransportOptions } from '../transports/index.js';
 
 /** One request kind as a worker runs it. */
 export interface WorkerKind {

@@ -4,10 +4,9 @@ import { runClosedLoop, runOpenLoop, type ExecutorHooks, type FireResult } from 
 import { constantPacer, stagedPacer } from '../load/pacer.js';
 import { Recorder } from '../recorder/recorder.js';
 import type { BatchMessage, WorkerHealth, WorkerMessage } from '../recorder/batch.js';
-import { createTransport } from '../transports/create-transport.js';
-import type { Transport } from '../transports/transport.js';
 import { WeightedChoice } from './weighted-choice.js';
 import type { WorkerPlan } from './worker-plan.js';
+import { createTransport, type Transport } from '../transports/index.js';
 
 /** Sampling interval of the event-loop delay monitor, ms. */
 const EVENT_LOOP_SAMPLE_MS = 10;
