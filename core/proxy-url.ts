@@ -50,7 +50,7 @@ export function parseProxyUrl(field: string, input: string): ProxyEndpoint {
   if (host === '') throw new UsageError(field, `the proxy URL has no host (got '${redactProxyUrl(input)}')`);
   const port = url.port === '' ? DEFAULT_PROXY_PORT : Number(url.port);
   const auth = url.username !== '' || url.password !== ''
-    ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+    ? { username: percentDecoded(field, url.username, 'user name'), password: percentDecoded(field, url.password, 'password') }
     : undefined;
   if (scheme === 'http:') return { kind: 'http', host, port, ...(auth ? { auth } : {}) };
   return { kind: 'socks5', host, port, resolveAtProxy: scheme === 'socks5h:', ...(auth ? { auth } : {}) };
@@ -69,5 +69,16 @@ export function formatProxyEndpoint(endpoint: ProxyEndpoint): string {
  * about input that did not parse (so a typo never prints a secret).
  */
 export function redactProxyUrl(input: string): string {
-  return input.replace(/(\/\/[^:/@\s]*:)[^@\s]*@/g, '$1***@');
+  // Greedy up to the authority's last '@', as curl and the WHATWG URL parser split user info from
+  // the host: a password may hold '@' itself (`http://u:p@ss@host`).
+  return input.replace(/(\/\/[^:/@\s]*:)[^\s/]*@/g, '$1***@');
+}
+
+/** `text` percent-decoded; a malformed escape (`%zz`) is the user's typo, not an internal error. */
+function percentDecoded(field: string, text: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new UsageError(field, `the proxy URL's ${what} has a malformed %-escape; write a literal % as %25`);
+  }
 }

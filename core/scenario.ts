@@ -93,14 +93,3 @@ export interface Scenario {
   /** Present: the run holds connections open instead of running the request loop. */
   readonly hold?: HoldSpec;
 }
-
-/** The proxy protocols a scenario needs (`direct` needs none). */
-export function proxyProtocolsNeeded(scenario: Scenario): ReadonlySet<'http' | 'socks5'> {
-  const needed = new Set<'http' | 'socks5'>();
-  const protocols = [...scenario.mix.map((entry) => entry.protocol), ...(scenario.hold ? [scenario.hold.protocol] : [])];
-  for (const protocol of protocols) {
-    if (protocol === 'http-forward' || protocol === 'connect') needed.add('http');
-    if (protocol === 'socks5') needed.add('socks5');
-  }
-  return needed;
-}

@@ -1,5 +1,6 @@
 import type { ErrorCause } from '../core/error-cause.js';
-import type { Protocol } from '../core/scenario.js';
+import type { ConnectionPolicy, HoldSpec, Protocol, RequestMixEntry, Stage } from '../core/scenario.js';
+import type { PhaseTimeouts } from '../core/request.js';
 
 /**
  * The report: proxybench's contract with every later tool (compare, merge, formatters, users' own
@@ -22,9 +23,12 @@ export interface LatencySummary {
 }
 
 /**
- * Setup and response phases (DESIGN rule 1). The setup phases (connect, proxyHandshake, tls) cover
- * every connection the run opened, warm-up included — with keep-alive most connections open during
- * warm-up, and their setup cost is still the proxy's. `ttfb` covers measured requests only.
+ * Setup and response phases, of measured requests only. The setup phases
+ * (`connect`, `proxyHandshake`, `tls`) cover the connections measured requests opened — those
+ * `connections.opened` counts — and nothing from warm-up: `connect.count` equals
+ * `connections.opened` less the connects that did not complete. With keep-alive, connections
+ * opened in warm-up and reused later are in neither, so a well-reused run may have empty setup
+ * phases (`connection-churn`, `--new-connection-per-request` or `--warmup 0` measure them).
  */
 export interface PhaseSummaries {
   /** TCP connect to the proxy (or origin, direct). */
@@ -53,7 +57,13 @@ export interface Stats {
   readonly requests: number;
   readonly successes: number;
   readonly failures: number;
-  /** successes / requests, 0..1 (0 when no request was made). */
+  /**
+   * successes / (requests + dropped), 0..1: the share of the requests the load offered that
+   * succeeded (0 when none was offered). Under the open model a dropped request — never sent
+   * because a backoff after failures covered its slot, or the run ended with every slot busy —
+   * counts against it like a failure; under the closed model nothing is dropped and it is
+   * successes / requests.
+   */
   readonly successRate: number;
   /** Completed requests (successes and failures) per second of measured time. */
   readonly rps: number;
@@ -92,7 +102,11 @@ export interface Stats {
   readonly connections: { readonly opened: number; readonly reused: number; readonly reuseRatio: number; readonly perSecond?: number };
   /** Open model: requests started more than one inter-arrival interval (at least 2 ms) after their intended time: every slot was busy, or the harness's timers ran late (the schedule_not_kept warning says which). */
   readonly late: number;
-  /** Open model: requests never started because the in-flight limit was reached. */
+  /**
+   * Open model: requests due by the schedule and never started — a backoff after failures covered
+   * their slot, or the run ended while they waited for a free in-flight slot. Counted in
+   * `successRate`'s denominator, not in `requests`.
+   */
   readonly dropped: number;
   /** HdrHistogram compressed base64 of `latencyMs` (microseconds). */
   readonly histogram: string;
@@ -123,18 +137,61 @@ export interface SeriesStats {
   readonly histogram: string;
 }
 
-/** Load model as run. */
+/**
+ * Load model as run. In a shard's report (`--shard i/N`) every figure is that shard's share of the
+ * run's load (its rate, concurrency, in-flight limit and `--requests`), and `shareOf` gives the
+ * whole run's; a merge of all shards gives the whole run's figures again.
+ */
 export type LoadSummary =
-  | { readonly model: 'closed'; readonly concurrency: number; readonly achievedRps: number }
+  | {
+      readonly model: 'closed';
+      /** Requests in flight over all workers (this shard's share in a shard's report). */
+      readonly concurrency: number;
+      readonly achievedRps: number;
+      /** `--requests`, the measured-request bound (this shard's share); absent when bounded by time only or in reports written before it existed. */
+      readonly requests?: number;
+      /** A shard's report: the whole run's figures this load is a share of. */
+      readonly shareOf?: { readonly shardCount: number; readonly concurrency: number; readonly requests?: number };
+    }
   | {
       readonly model: 'open';
-      /** Requests per second the schedule asked for (mean over the measured time). */
+      /** Requests per second the schedule asked for (mean over the measured time; this shard's share in a shard's report). */
       readonly offeredRps: number;
       readonly achievedRps: number;
+      /** Most requests in flight over all workers (this shard's share in a shard's report). */
       readonly maxInFlight: number;
       /** False when the harness could not keep the schedule (late or dropped requests). */
       readonly scheduleKept: boolean;
+      /** `--requests`, the measured-request bound (this shard's share); absent when bounded by time only or in reports written before it existed. */
+      readonly requests?: number;
+      /**
+       * A shard's report: the whole run's figures this load is a share of. `offeredRps` is absent
+       * under `--stages`, where the offered rate is read from the shard's own counts.
+       */
+      readonly shareOf?: { readonly shardCount: number; readonly offeredRps?: number; readonly maxInFlight: number; readonly requests?: number };
     };
+
+/** One run added by `proxybench merge --sequential`. */
+export interface MergedRun {
+  /** ISO time its measured phase started. */
+  readonly startedAt: string;
+  /** Its measured time, ms. */
+  readonly durationMs: number;
+  readonly requests: number;
+  /** Its {@link Report.runId}, when it had one. */
+  readonly runId?: string;
+}
+
+/**
+ * How a merged report was made (`proxybench merge`):
+ * - `shards`: the shards of one run, side by side: counts add, rates are over the span from the
+ *   earliest start to the latest end.
+ * - `sequential` (`--sequential`): whole runs back to back: counts add, durations add, rates are
+ *   over the summed duration.
+ */
+export type MergeInfo =
+  | { readonly mode: 'shards'; readonly reports: number }
+  | { readonly mode: 'sequential'; readonly reports: number; readonly runs: readonly MergedRun[] };
 
 /** The harness's own resources (DESIGN rule 10). */
 export interface HarnessResources {
@@ -193,16 +250,42 @@ export interface ReportWarning {
 /** Kinds of warnings. */
 export type WarningCode =
   | 'harness_saturated'
+  /**
+   * The open-model schedule was missed; the message names every cause the run shows: the harness
+   * saturated, every in-flight slot busy (a slow proxy), or backoffs after the proxy's failures
+   * dropping the requests due meanwhile — and the harness's late timers only when none of these.
+   */
   | 'schedule_not_kept'
+  /** The SUT's RSS kept growing over a measured phase of ≥ 30 s (slope, R²): a likely leak. */
   | 'sut_memory_growth'
+  /**
+   * The SUT's RSS grew steeply in a phase of any length (≥ 3× its start and ≥ 16 MiB, R² ≥ 0.9,
+   * still rising over its last quarter): a likely leak, to confirm with a longer run.
+   */
+  | 'sut_memory_steep_growth'
   | 'no_connection_reuse'
   | 'all_failed'
   | 'partial'
   | 'sample_too_small'
-  /** The proxy under test failed to start or exited during the run (message quotes its stderr). */
+  /**
+   * The proxy under test failed to start, or exited during the run (message quotes its stderr).
+   * During a run the load stops at once and the report keeps what was measured until then
+   * (`partial: true`); the CLI exits 3, as the run could not be carried out.
+   */
   | 'sut_failed'
   /** The harness's own limits (open files, local ports) capped the run: not the proxy's fault. */
-  | 'harness_limit';
+  | 'harness_limit'
+  /**
+   * A worker thread failed during the run (threw, crashed or exited without its last results);
+   * the message quotes its error. The other workers were stopped, the report keeps what had been
+   * measured (`partial: true`) and the CLI exits 3.
+   */
+  | 'worker_failed'
+  /**
+   * Some samples of the SUT's process tree could not be taken (the message gives how many and the
+   * first error): its RSS, CPU, fd and thread figures miss those moments.
+   */
+  | 'sut_sampling_failed';
 
 /** A threshold as evaluated after a run. */
 export interface ThresholdResult {
@@ -213,9 +296,21 @@ export interface ThresholdResult {
   readonly op: '<' | '<=' | '>' | '>=' | '==';
   /** The limit, in the metric's report unit (ms for latencies). */
   readonly limit: number;
-  /** The measured value, in the same unit. */
+  /**
+   * The measured value, in the same unit. For a latency figure (`p99`, `serviceTime.max`) it is
+   * measured over the successful requests only; see `reason`.
+   */
   readonly value: number;
   readonly passed: boolean;
+  /**
+   * Why the threshold failed whatever its value, e.g. `p99 not measurable: 33.3 % of requests
+   * failed (> 1 %)`. A latency threshold at percentile p (total or per kind; `p50`…`p999`, and
+   * `serviceTime.*`) fails when more than (100 − p) % of the requests failed, since the failed ones
+   * (timeouts included) would occupy that percentile; `max` and `mean` fail on any failed request,
+   * and any latency threshold fails when no request was made. Phase figures (`ttfb.*`, `connect.*`…)
+   * are not gated this way. Absent when the value decided; absent in reports written before it existed.
+   */
+  readonly reason?: string;
 }
 
 /** Added latency at three percentiles, ms. */
@@ -302,13 +397,66 @@ export interface EnvironmentInfo {
   readonly totalMemoryMiB: number;
 }
 
+/**
+ * A proxy the run drove, as the report names it: its URL with the password as `***`, and whether
+ * it was given (`--proxy`) or is one of the embedded reference proxies the run started itself.
+ */
+export interface DrivenProxy {
+  readonly kind: 'http' | 'socks5';
+  /** e.g. `http://user:***@127.0.0.1:3128`, `socks5h://127.0.0.1:1080`. */
+  readonly url: string;
+  readonly source: 'given' | 'embedded';
+}
+
+/**
+ * The run as it was carried out (flags applied over the scenario's defaults), secrets redacted.
+ * A type alias, not an interface, so generic readers can still walk it as a record.
+ */
+export type ReportConfig = {
+  /** The scenario's name. */
+  readonly scenario: string;
+  readonly mix: readonly RequestMixEntry[];
+  /** The proxies actually driven; empty only for a run that goes direct. */
+  readonly proxies: readonly DrivenProxy[];
+  /** True when the run started its own reference proxies (no `--proxy`). */
+  readonly embeddedProxies: boolean;
+  /** Measured duration (warm-up excluded), ms. */
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  /** `--requests`: measured requests over all workers (of this shard, when sharded). */
+  readonly requests?: number;
+  readonly load:
+    | { readonly model: 'closed'; readonly concurrency: number; readonly stages?: readonly Stage[] }
+    | { readonly model: 'open'; readonly rate: number; readonly stages?: readonly Stage[]; readonly maxInFlight: number };
+  readonly workers: number;
+  /** Phase limits, ms. */
+  readonly timeouts: PhaseTimeouts;
+  /** Backoff after failures: delays in ms, `factor` ≥ 1, `jitter` 0..1. */
+  readonly backoff: { readonly initialMs: number; readonly factor: number; readonly maxMs: number; readonly jitter: number };
+  readonly connectionPolicy: ConnectionPolicy;
+  readonly seed: number;
+  /** How the proxy under test was started or attached; the command with secrets as `***`, env as names only. */
+  readonly sut?:
+    | { readonly kind: 'spawn'; readonly command: string; readonly cwd?: string; readonly env: readonly string[] }
+    | { readonly kind: 'attach'; readonly pid: number };
+  readonly sutSampleIntervalMs: number;
+  readonly directBaseline: boolean;
+  /** Absolute thresholds as written (the scenario's, then the flags'). */
+  readonly thresholds: readonly string[];
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Epoch ms at which the shards of a distributed run started together. */
+  readonly startAtMs?: number;
+  /** A hold run (`many-connections`): what was held, flags applied. */
+  readonly hold?: HoldSpec;
+};
+
 /** The whole report. */
 export interface Report {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly tool: { readonly name: 'proxybench'; readonly version: string };
   readonly scenario: string;
   /** The resolved run configuration, passwords redacted. */
-  readonly config: Readonly<Record<string, unknown>>;
+  readonly config: ReportConfig;
   readonly environment: EnvironmentInfo;
   /** ISO time the measured phase started. */
   readonly startedAt: string;
@@ -319,6 +467,16 @@ export interface Report {
   readonly partial: boolean;
   /** Shard of a sharded run, e.g. `{ index: 0, count: 4 }`; merged reports list all. */
   readonly shards?: readonly { readonly index: number; readonly count: number }[];
+  /**
+   * The run's identity (16 hex digits): a hash of what every shard of one run is given alike —
+   * scenario and mix, load, `--requests`, duration, warm-up, seed, connection policy, hold, shard
+   * count and `--start-at`. Shards of one run share it; `merge` refuses shards whose ids differ.
+   * An unsharded run without `--start-at` also hashes its start time, so no two runs share one.
+   * Absent in reports written before it existed and in `--sequential` merges.
+   */
+  readonly runId?: string;
+  /** Present in a report written by `proxybench merge`: how it was merged. */
+  readonly merged?: MergeInfo;
   readonly load: LoadSummary;
   readonly totals: Stats;
   readonly byKind: Readonly<Record<string, Stats>>;

@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { loadScenario } from '../../scenarios/load-scenario.js';
-import { proxyProtocolsNeeded, type ConnectionPolicy, type HoldSpec, type Scenario, type Stage } from '../../core/scenario.js';
-import { formatProxyEndpoint, parseProxyUrl, type ProxyEndpoint } from '../../core/proxy-url.js';
+import type { ConnectionPolicy, HoldSpec, Scenario, Stage } from '../../core/scenario.js';
+import { checkProxySetFits, parseProxySet, proxiesOf, proxyKindsNeeded, type ProxySet } from '../../core/proxy-set.js';
+import type { ReportConfig } from '../../reports/schema.js';
+import { formatProxyEndpoint } from '../../core/proxy-url.js';
 import { UsageError } from '../../core/errors.js';
 import { BACKOFF_DEFAULTS, type BackoffOptions } from '../load/backoff.js';
 import { stagesDurationMs } from '../../core/stages.js';
@@ -28,8 +30,8 @@ export const RUN_DEFAULTS = {
 /** The run as it will be carried out: every value decided and validated. */
 export interface RunConfig {
   readonly scenario: Scenario;
-  readonly httpProxy?: ProxyEndpoint;
-  readonly socksProxy?: ProxyEndpoint;
+  /** The proxies given (`--proxy`); empty when the run starts its own reference proxies. */
+  readonly proxies: ProxySet;
   /** True when the run starts its own reference proxies. */
   readonly embeddedProxies: boolean;
   readonly durationMs: number;
@@ -57,8 +59,9 @@ export interface RunConfig {
 export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> {
   const scenario = typeof options.scenario === 'string' ? await loadScenario(options.scenario) : options.scenario;
   const d = scenario.defaults;
-  const { httpProxy, socksProxy } = assignProxies(scenario, options.proxies ?? []);
-  const embeddedProxies = (options.proxies ?? []).length === 0 && proxyProtocolsNeeded(scenario).size > 0;
+  const proxies = parseProxySet('--proxy', options.proxies ?? []);
+  if ((options.proxies ?? []).length > 0) checkProxySetFits('--proxy', proxies, scenario);
+  const embeddedProxies = (options.proxies ?? []).length === 0 && proxyKindsNeeded(scenario).size > 0;
   if (options.sut && embeddedProxies) {
     throw new UsageError(options.sut.kind === 'spawn' ? '--sut' : '--sut-pid', 'needs --proxy too, to say where the proxy under test listens (e.g. --proxy http://127.0.0.1:3128)');
   }
@@ -75,8 +78,7 @@ export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> 
   const cap = (v: number): number => Math.min(v, timeoutMs);
   const config: RunConfig = {
     scenario,
-    ...(httpProxy ? { httpProxy } : {}),
-    ...(socksProxy ? { socksProxy } : {}),
+    proxies,
     embeddedProxies,
     durationMs: positive('--duration', durationMs),
     warmupMs: nonNegative('--warmup', options.warmupMs ?? d.warmupMs),
@@ -132,24 +134,6 @@ function resolveHold(scenario: Scenario, options: RunOptions): HoldSpec | undefi
   };
 }
 
-/** Picks the HTTP and SOCKS5 proxies from the given URLs, and says which protocol is missing. */
-function assignProxies(scenario: Scenario, urls: readonly string[]): { httpProxy?: ProxyEndpoint; socksProxy?: ProxyEndpoint } {
-  const endpoints = urls.map((url) => parseProxyUrl('--proxy', url));
-  const httpProxy = endpoints.find((e) => e.kind === 'http');
-  const socksProxy = endpoints.find((e) => e.kind === 'socks5');
-  if (endpoints.length > 0) {
-    const needed = proxyProtocolsNeeded(scenario);
-    const given = endpoints.map(formatProxyEndpoint).join(', ');
-    if (needed.has('http') && !httpProxy) {
-      throw new UsageError('--proxy', `scenario '${scenario.name}' needs an http:// proxy (forward/CONNECT) but was given only ${given}; add --proxy http://host:port, or give no --proxy to use the embedded proxies`);
-    }
-    if (needed.has('socks5') && !socksProxy) {
-      throw new UsageError('--proxy', `scenario '${scenario.name}' needs a socks5:// proxy but was given only ${given}; add --proxy socks5://host:port, or give no --proxy to use the embedded proxies`);
-    }
-  }
-  return { ...(httpProxy ? { httpProxy } : {}), ...(socksProxy ? { socksProxy } : {}) };
-}
-
 function positive(field: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) throw new UsageError(field, `expects a value > 0 (got ${value})`);
   return value;
@@ -179,14 +163,19 @@ function validateBackoff(b: BackoffOptions): void {
   if (!(b.jitter >= 0 && b.jitter <= 1)) throw new UsageError('--backoff-jitter', `expects a fraction from 0 to 1 (got ${b.jitter})`);
 }
 
-/** The config as the report shows it: passwords redacted, proxies as URLs. */
-export function describeConfig(config: RunConfig): Record<string, unknown> {
-  const { scenario, httpProxy, socksProxy, sut, ...rest } = config;
+/**
+ * The config as the report shows it ({@link ReportConfig}): secrets redacted, proxies as URLs with
+ * where they came from, the SUT's env as names only. `driven` is the proxies the run actually went
+ * through: the given ones, or the embedded reference proxies' addresses once they started.
+ */
+export function reportConfig(config: RunConfig, driven: ProxySet = config.proxies): ReportConfig {
+  const { scenario, proxies: _given, sut, ...rest } = config;
+  const source = config.embeddedProxies ? 'embedded' : 'given';
   return {
     ...rest,
     scenario: scenario.name,
     mix: scenario.mix,
-    proxies: [httpProxy, socksProxy].filter((p): p is ProxyEndpoint => p !== undefined).map(formatProxyEndpoint),
-    ...(sut ? { sut: sut.kind === 'spawn' ? { kind: 'spawn', command: redactCommand(sut.command, config), cwd: sut.cwd, env: Object.keys(sut.env ?? {}) } : sut } : {}),
+    proxies: proxiesOf(driven).map((p) => ({ kind: p.kind, url: formatProxyEndpoint(p), source })),
+    ...(sut ? { sut: sut.kind === 'spawn' ? { kind: 'spawn', command: redactCommand(sut.command, config), ...(sut.cwd ? { cwd: sut.cwd } : {}), env: Object.keys(sut.env ?? {}) } : sut } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cpus, release, totalmem } from 'node:os';
 import { overheadByKind } from '../../reports/proxy-overhead.js';
 import { addCounters, buildStats, emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
@@ -6,8 +7,10 @@ import type { Protocol } from '../../core/scenario.js';
 import type { AggregatedKind } from '../recorder/aggregator.js';
 import type { WorkerHealth } from '../recorder/batch.js';
 import type { HarnessUsage } from '../recorder/harness-monitor.js';
-import { describeConfig, type RunConfig } from '../config/run-config.js';
+import { reportConfig, type RunConfig } from '../config/run-config.js';
+import type { ProxySet } from '../../core/proxy-set.js';
 import { toolVersion } from '../../core/tool-version.js';
+import { shardShare } from '../workers/worker-plan.js';
 
 /** The figures a finished phase of a run leaves for the report. */
 export interface PhaseResult {
@@ -26,8 +29,8 @@ export interface ReportInputs {
   readonly sut: SutResources | null;
   readonly partial: boolean;
   readonly warnings: readonly ReportWarning[];
-  /** Extra config fields to record (e.g. redaction needs the command line rewritten). */
-  readonly configExtras?: Readonly<Record<string, unknown>>;
+  /** The proxies the run went through (the embedded ones' addresses once started); default: the config's. */
+  readonly drivenProxies?: ProxySet;
 }
 
 /** Adds several kinds into one counters/histograms pair (for totals and per protocol). */
@@ -68,18 +71,65 @@ export function environmentInfo(): EnvironmentInfo {
   };
 }
 
+/**
+ * The load as this process ran it. A shard reports its own share (rate, concurrency, in-flight
+ * limit, `--requests`: see shardShare) and the whole run's figures beside it, so its offered rate
+ * and schedule are judged against what it was asked to do, not against the whole run's.
+ */
 function loadSummary(config: RunConfig, totals: Stats, measuredMs: number): LoadSummary {
-  const load = config.load;
-  if (load.model === 'closed') return { model: 'closed', concurrency: load.concurrency, achievedRps: totals.rps };
-  const offered = load.stages && load.stages.length > 0 ? (totals.requests + totals.dropped) / (measuredMs / 1000) : load.rate;
+  const share = shardShare(config);
+  const load = share.load;
+  const whole = config.load;
+  const shardCount = config.shard && config.shard.count > 1 ? config.shard.count : undefined;
+  const requests = share.requests !== undefined ? { requests: share.requests } : {};
+  const wholeRequests = config.requests !== undefined ? { requests: config.requests } : {};
+  if (load.model === 'closed' || whole.model === 'closed') {
+    const concurrency = load.model === 'closed' ? load.concurrency : 0;
+    const shareOf = shardCount !== undefined && whole.model === 'closed' ? { shareOf: { shardCount, concurrency: whole.concurrency, ...wholeRequests } } : {};
+    return { model: 'closed', concurrency, achievedRps: totals.rps, ...requests, ...shareOf };
+  }
+  const staged = load.stages !== undefined && load.stages.length > 0;
+  const offered = staged ? (totals.requests + totals.dropped) / (measuredMs / 1000) : load.rate;
   const missed = totals.late + totals.dropped;
+  const shareOf = shardCount !== undefined
+    ? { shareOf: { shardCount, ...(staged ? {} : { offeredRps: roundRate(whole.rate) }), maxInFlight: whole.maxInFlight, ...wholeRequests } }
+    : {};
   return {
     model: 'open',
-    offeredRps: Math.round(offered * 100) / 100,
+    offeredRps: roundRate(offered),
     achievedRps: totals.rps,
     maxInFlight: load.maxInFlight,
     scheduleKept: missed <= Math.max(1, totals.requests * 0.01) && totals.rps >= offered * 0.95,
+    ...requests,
+    ...shareOf,
   };
+}
+
+function roundRate(rps: number): number {
+  return Math.round(rps * 100) / 100;
+}
+
+/**
+ * The run's identity (Report.runId): a hash of what every shard of one run is given alike, so a
+ * merge can tell shards of one run from look-alikes. Without `--start-at` shards share nothing that
+ * tells two runs of one config apart; an unsharded run then hashes its own start time instead.
+ */
+function runIdOf(config: RunConfig, startedAtWallMs: number): string {
+  const sharded = config.shard !== undefined && config.shard.count > 1;
+  const identity = {
+    scenario: config.scenario.name,
+    mix: config.scenario.mix,
+    load: config.load,
+    requests: config.requests ?? null,
+    durationMs: config.durationMs,
+    warmupMs: config.warmupMs,
+    seed: config.seed,
+    connectionPolicy: config.connectionPolicy,
+    hold: config.hold ?? null,
+    shardCount: config.shard?.count ?? 1,
+    startAtMs: config.startAtMs ?? (sharded ? null : startedAtWallMs),
+  };
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
 }
 
 /** Builds the report (schema in reports/schema.ts) from a run's aggregated figures. */
@@ -102,13 +152,14 @@ export function buildReport(inputs: ReportInputs): Report {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'proxybench', version: toolVersion() },
     scenario: config.scenario.name,
-    config: { ...describeConfig(config), ...inputs.configExtras },
+    config: reportConfig(config, inputs.drivenProxies),
     environment: environmentInfo(),
     startedAt: new Date(inputs.startedAtWallMs).toISOString(),
     durationMs: Math.round(proxied.measuredMs),
     warmupMs: config.warmupMs,
     partial: inputs.partial,
     ...(config.shard ? { shards: [config.shard] } : {}),
+    runId: runIdOf(config, inputs.startedAtWallMs),
     load: loadSummary(config, totals, proxied.measuredMs),
     totals,
     byKind,

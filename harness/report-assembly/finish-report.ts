@@ -6,16 +6,19 @@ import type { SutError } from '../../core/errors.js';
 import { buildReport, type PhaseOutcome, type PhaseResult } from './build-report.js';
 import type { HarnessUsage } from '../recorder/harness-monitor.js';
 import type { RunConfig } from '../config/run-config.js';
+import type { ProxySet } from '../../core/proxy-set.js';
 import { harnessResources, runWarnings } from './warnings.js';
 
 /** What a finished run hands over to become its report. */
 export interface FinishedRun {
   readonly config: RunConfig;
+  /** The proxies the run went through (the embedded ones' addresses once started). */
+  readonly drivenProxies: ProxySet;
   readonly proxied: PhaseOutcome;
   readonly direct?: PhaseResult;
   readonly usage: HarnessUsage;
   readonly sut: SutResources | null;
-  readonly sutLeak?: string;
+  readonly sutLeak?: ReportWarning;
   readonly partial: boolean;
   /** Findings of the run itself (the SUT exited, harness limits of a hold phase). */
   readonly extraWarnings: readonly ReportWarning[];
@@ -32,6 +35,7 @@ export function finishReport(run: FinishedRun): Report {
   const requests = [...proxied.kinds.values()].reduce((n, k) => n + k.counters.requests, 0);
   const draft = buildReport({
     config,
+    drivenProxies: run.drivenProxies,
     startedAtWallMs: proxied.startAtWallMs + config.warmupMs,
     proxied,
     ...(run.direct ? { direct: run.direct } : {}),

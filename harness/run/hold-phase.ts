@@ -14,6 +14,7 @@ import { HOLD_DEFAULTS } from '../hold/hold-defaults.js';
 import { TrickleRecorder } from '../hold/trickle-recorder.js';
 import { prepareTrickleRequest } from '../hold/trickle-response.js';
 import type { TunnelRoute } from '../transports/index.js';
+import { proxyFor } from '../../core/proxy-set.js';
 
 /** What a hold phase leaves for run(): a load phase's figures (the trickle requests) and the held connections. */
 export interface HoldPhaseOutcome extends PhaseResult {
@@ -94,7 +95,7 @@ function heldRoute(config: RunConfig, endpoints: RunEndpoints): TunnelRoute {
   const hold = config.hold!;
   const origin = hold.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
   if (!origin) throw new Error(`no ${hold.origin} origin was started for the hold`);
-  const proxy = hold.protocol === 'socks5' ? endpoints.socksProxy : hold.protocol === 'direct' ? undefined : endpoints.httpProxy;
+  const proxy = proxyFor(endpoints.proxies, hold.protocol);
   return {
     protocol: hold.protocol,
     ...(proxy ? { proxy } : {}),

@@ -41,8 +41,7 @@ export async function run(options: RunOptions): Promise<Report> {
     const endpoints: RunEndpoints = {
       origins: { ...(targets.http ? { http: targets.http } : {}), ...(targets.https ? { https: targets.https } : {}) },
       ...(targets.caPem ? { originCaPem: targets.caPem } : {}),
-      ...(sut.httpProxy ? { httpProxy: sut.httpProxy } : {}),
-      ...(sut.socksProxy ? { socksProxy: sut.socksProxy } : {}),
+      proxies: sut.proxies,
     };
     // A hold scenario (many-connections) holds connections open instead of running the request loop.
     const holdPhase = config.hold ? await runHoldPhase(config, endpoints, { harness, sut }, options.signal, options.onProgress) : undefined;
@@ -52,9 +51,10 @@ export async function run(options: RunOptions): Promise<Report> {
       : undefined;
     stopping = true;
     const requests = [...proxied.kinds.values()].reduce((n, k) => n + k.counters.requests, 0);
-    const leak = sut.monitor?.leakWarning();
+    const leak = sut.monitor?.leakFinding();
     const report = finishReport({
       config,
+      drivenProxies: sut.proxies,
       proxied,
       ...(direct ? { direct } : {}),
       usage: proxied.usage ?? (await harness.stop()),

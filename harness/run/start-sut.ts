@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { startReferenceProxies } from '../../mock-targets/proxies/reference-proxies.js';
-import { proxyProtocolsNeeded } from '../../core/scenario.js';
+import { proxiesOf, proxyKindsNeeded, type ProxySet } from '../../core/proxy-set.js';
 import type { SutResources } from '../../reports/schema.js';
 import { redactProxyUrl, type ProxyEndpoint } from '../../core/proxy-url.js';
 import { SutError, UsageError } from '../../core/errors.js';
@@ -15,8 +15,8 @@ import type { RunTargets } from './start-targets.js';
 
 /** The proxy under test as a run uses it: where it listens, and its process being sampled. */
 export interface RunSut {
-  readonly httpProxy?: ProxyEndpoint;
-  readonly socksProxy?: ProxyEndpoint;
+  /** Where the proxies listen: the given ones, or the embedded reference proxies' addresses. */
+  readonly proxies: ProxySet;
   /** Absent when the proxy is external and neither --sut nor --sut-pid was given. */
   readonly monitor?: SutMonitor;
   readonly source?: SutResources['source'];
@@ -36,20 +36,19 @@ type SpawnOptions = Extract<SutOptions, { kind: 'spawn' }>;
  * here, an attached --sut-pid, or an external proxy that is only driven, not sampled.
  */
 export async function startRunSut(config: RunConfig, targets: RunTargets): Promise<RunSut> {
-  const endpoints = { ...(config.httpProxy ? { httpProxy: config.httpProxy } : {}), ...(config.socksProxy ? { socksProxy: config.socksProxy } : {}) };
+  const endpoints = { proxies: config.proxies };
   const monitorOf = (pid: number): SutMonitor => {
     const monitor = new SutMonitor({ pid, intervalMs: config.sutSampleIntervalMs });
     monitor.start();
     return monitor;
   };
   if (config.embeddedProxies) {
-    const needed = proxyProtocolsNeeded(config.scenario);
+    const needed = proxyKindsNeeded(config.scenario);
     const allow = targets.addresses.map((a) => ({ host: a.host, port: a.port }));
     const proxies = await startReferenceProxies({ http: needed.has('http'), socks5: needed.has('socks5'), allow });
     const monitor = monitorOf(proxies.pid);
     return {
-      ...(proxies.http ? { httpProxy: proxies.http } : {}),
-      ...(proxies.socks5 ? { socksProxy: proxies.socks5 } : {}),
+      proxies: { ...(proxies.http ? { http: proxies.http } : {}), ...(proxies.socks5 ? { socks5: proxies.socks5 } : {}) },
       monitor,
       source: 'embedded',
       command: 'proxybench reference proxies',
@@ -96,7 +95,7 @@ export async function startRunSut(config: RunConfig, targets: RunTargets): Promi
  */
 async function spawnUntilEveryPortReady(config: RunConfig, sut: SpawnOptions): Promise<{ spawned: SpawnedSut; startupMs: number }> {
   const redact = (text: string): string => redactPasswords(text, config);
-  const [first, ...others] = distinctPorts([config.httpProxy, config.socksProxy]);
+  const [first, ...others] = distinctPorts(proxiesOf(config.proxies));
   if (!first) throw new UsageError('--sut', 'needs --proxy too, to say where the proxy under test listens');
   for (const port of others) {
     if (await canConnect(port.host, port.port)) {

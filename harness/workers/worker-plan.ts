@@ -1,7 +1,7 @@
 import { bodySha256Hex } from '../../core/origin-wire/deterministic-body.js';
 import { delayPath, downloadPath, ECHO_DIGEST_PATH } from '../../core/origin-wire/origin-paths.js';
 import type { Protocol, RequestMixEntry, Stage } from '../../core/scenario.js';
-import type { ProxyEndpoint } from '../../core/proxy-url.js';
+import { proxyFor, type ProxySet } from '../../core/proxy-set.js';
 import { RECORDER_DEFAULTS } from '../recorder/recorder.js';
 import type { OriginAddress, PreparedRequest } from '../../core/request.js';
 import type { RunConfig } from '../config/run-config.js';
@@ -51,8 +51,7 @@ export function splitEvenly(total: number, parts: number): number[] {
 export interface RunEndpoints {
   readonly origins: { readonly http?: OriginAddress; readonly https?: OriginAddress };
   readonly originCaPem?: string;
-  readonly httpProxy?: ProxyEndpoint;
-  readonly socksProxy?: ProxyEndpoint;
+  readonly proxies: ProxySet;
 }
 
 /**
@@ -62,12 +61,10 @@ export interface RunEndpoints {
  */
 export function planWorkers(config: RunConfig, endpoints: RunEndpoints, protocolOverride?: Protocol): WorkerPlan[] {
   const mix = config.scenario.mix.map((entry) => (protocolOverride ? { ...entry, protocol: protocolOverride } : entry));
-  const shardCount = config.shard?.count ?? 1;
   const shardIndex = config.shard?.index ?? 0;
-  const loads = splitLoad(config, shardIndex, shardCount);
-  const requestShares = config.requests !== undefined
-    ? splitEvenly(splitEvenly(config.requests, shardCount)[shardIndex]!, loads.length)
-    : undefined;
+  const share = shardShare(config);
+  const loads = splitLoad(share.load, config.workers);
+  const requestShares = share.requests !== undefined ? splitEvenly(share.requests, loads.length) : undefined;
   const transports: TransportOptions[] = [];
   const kinds: WorkerKind[] = mix.map((entry, kindIndex) => {
     const options = transportOptions(config, endpoints, entry);
@@ -100,35 +97,59 @@ function seedFor(runSeed: number, kindIndex: number): number {
   return (runSeed * 1000 + kindIndex) >>> 0;
 }
 
-function splitLoad(config: RunConfig, shardIndex: number, shardCount: number): WorkerLoad[] {
+/** One shard's part of the run's load (the whole load when the run is not sharded). */
+export interface ShardShare {
+  /** The shard's rate (req/s), concurrency, stage targets and in-flight limit. */
+  readonly load: RunConfig['load'];
+  /** The shard's part of `--requests` (measured requests), if the run is bounded by count. */
+  readonly requests?: number;
+}
+
+/**
+ * What `--shard i/N` leaves to this shard: the rate and stage targets divided by N; concurrency,
+ * stage targets of the closed model, the in-flight limit and `--requests` split into whole shares
+ * that add up to the run's (at least 1 in flight). The report shows these shares as the shard's
+ * load, and a merge of every shard adds them back to the whole.
+ */
+export function shardShare(config: RunConfig): ShardShare {
+  const count = config.shard?.count ?? 1;
+  const index = config.shard?.index ?? 0;
+  const wholeShare = (n: number): number => splitEvenly(Math.round(n), count)[index]!;
   const load = config.load;
+  const requests = config.requests !== undefined ? { requests: wholeShare(config.requests) } : {};
   if (load.model === 'closed') {
-    const shardOf = (n: number): number => splitEvenly(Math.round(n), shardCount)[shardIndex]!;
-    const shardConcurrency = shardOf(load.concurrency);
-    const shardPeak = Math.max(shardConcurrency, ...(load.stages ?? []).map((s) => shardOf(s.target)));
+    const stages = load.stages?.map((s): Stage => ({ durationMs: s.durationMs, target: wholeShare(s.target) }));
+    return { load: { model: 'closed', concurrency: wholeShare(load.concurrency), ...(stages ? { stages } : {}) }, ...requests };
+  }
+  const stages = load.stages?.map((s): Stage => ({ durationMs: s.durationMs, target: s.target / count }));
+  const maxInFlight = Math.max(1, wholeShare(load.maxInFlight));
+  return { load: { model: 'open', rate: load.rate / count, maxInFlight, ...(stages ? { stages } : {}) }, ...requests };
+}
+
+/** Splits one shard's load over its workers. */
+function splitLoad(load: ShardShare['load'], configuredWorkers: number): WorkerLoad[] {
+  if (load.model === 'closed') {
+    const peak = Math.max(load.concurrency, ...(load.stages ?? []).map((s) => s.target));
     // Never more workers than the concurrency can keep busy.
-    const workers = Math.max(1, Math.min(config.workers, shardPeak));
-    return splitEvenly(shardConcurrency, workers).map((concurrency, i) => {
-      const stages = load.stages?.map((s) => ({ durationMs: s.durationMs, target: splitEvenly(shardOf(s.target), workers)[i]! }));
+    const workers = Math.max(1, Math.min(configuredWorkers, peak));
+    return splitEvenly(load.concurrency, workers).map((concurrency, i) => {
+      const stages = load.stages?.map((s) => ({ durationMs: s.durationMs, target: splitEvenly(s.target, workers)[i]! }));
       return { model: 'closed', concurrency, ...(stages ? { stages } : {}) };
     });
   }
-  const share = 1 / (config.workers * shardCount);
-  return Array.from({ length: config.workers }, () => {
-    const stages = load.stages?.map((s): Stage => ({ durationMs: s.durationMs, target: s.target * share }));
-    return {
-      model: 'open',
-      rate: load.rate * share,
-      maxInFlight: Math.max(1, Math.floor(load.maxInFlight * share)),
-      ...(stages ? { stages } : {}),
-    };
+  const workers = configuredWorkers;
+  // Whole in-flight shares that add up to the shard's limit, so the report's figure is what ran.
+  const inFlightShares = splitEvenly(load.maxInFlight, workers);
+  return inFlightShares.map((inFlight) => {
+    const stages = load.stages?.map((s): Stage => ({ durationMs: s.durationMs, target: s.target / workers }));
+    return { model: 'open', rate: load.rate / workers, maxInFlight: Math.max(1, inFlight), ...(stages ? { stages } : {}) };
   });
 }
 
 function transportOptions(config: RunConfig, endpoints: RunEndpoints, entry: RequestMixEntry): TransportOptions {
   const origin = entry.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
   if (!origin) throw new Error(`no ${entry.origin} origin was started for '${entry.name}'`);
-  const proxy = entry.protocol === 'socks5' ? endpoints.socksProxy : entry.protocol === 'direct' ? undefined : endpoints.httpProxy;
+  const proxy = proxyFor(endpoints.proxies, entry.protocol);
   return {
     protocol: entry.protocol,
     ...(proxy ? { proxy } : {}),

@@ -12,6 +12,8 @@ describe('curl-style proxy URLs', () => {
     ['socks5://127.0.0.1:1080', { kind: 'socks5', host: '127.0.0.1', port: 1080, resolveAtProxy: false }],
     ['socks5h://u:p@localhost:9050', { kind: 'socks5', host: 'localhost', port: 9050, resolveAtProxy: true, auth: { username: 'u', password: 'p' } }],
     ['socks5://[::1]:1080', { kind: 'socks5', host: '::1', port: 1080, resolveAtProxy: false }],
+    // As curl reads it: the user info ends at the authority's last '@'.
+    ['http://u:p@ss@127.0.0.1:3128', { kind: 'http', host: '127.0.0.1', port: 3128, auth: { username: 'u', password: 'p@ss' } }],
   ])('parses %s', (input, expected) => {
     expect(parseProxyUrl('--proxy', input)).toEqual(expected);
   });
@@ -21,6 +23,8 @@ describe('curl-style proxy URLs', () => {
     ['https://127.0.0.1:443', /https.*not supported/],
     ['http://127.0.0.1:3128/path', /no path/],
     ['http://:99999', /--proxy/],
+    ['http://u%zz:pw@127.0.0.1:1', /user name has a malformed %-escape/],
+    ['http://u:p%zz@127.0.0.1:1', /password has a malformed %-escape/],
   ])('rejects %s with a usage error naming --proxy', (input, message) => {
     expect(() => parseProxyUrl('--proxy', input)).toThrow(UsageError);
     expect(() => parseProxyUrl('--proxy', input)).toThrow(message);
@@ -59,8 +63,10 @@ describe('curl-style proxy URLs', () => {
   });
 
   it('throws only usage errors on arbitrary input (fuzz)', () => {
+    // Biased toward the characters a URL's user info is made of, '%' escapes included.
+    const urlish = fc.oneof(fc.string({ maxLength: 60 }), fc.stringMatching(/^(http|socks5h?):\/\/[a-z%@:0-9]{0,20}@127\.0\.0\.1:[0-9]{1,5}$/));
     fc.assert(
-      fc.property(fc.string({ maxLength: 60 }), (input) => {
+      fc.property(urlish, (input) => {
         try {
           parseProxyUrl('--proxy', input);
         } catch (err) {

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ProxyEndpoint } from '../../core/proxy-url.js';
-import { redactCommand, redactPasswords } from '../../harness/config/redact-secrets.js';
+import { redactProxyUrl } from '../../core/proxy-url.js';
+import { redactCommand, redactPasswords, secretsOf, type SecretSources } from '../../harness/config/redact-secrets.js';
 import { formatCommand, splitCommand } from '../../harness/sut/split-command.js';
 
-const socksWith = (password: string): { socksProxy: ProxyEndpoint } => ({
-  socksProxy: { kind: 'socks5', host: '127.0.0.1', port: 1080, resolveAtProxy: false, auth: { username: 'u', password } },
+const socksWith = (password: string): SecretSources => ({
+  proxies: { socks5: { kind: 'socks5', host: '127.0.0.1', port: 1080, resolveAtProxy: false, auth: { username: 'u', password } } },
 });
-const NO_PROXIES = {};
+const NO_PROXIES: SecretSources = { proxies: {} };
+const sutCommand = (command: string, env?: Record<string, string>): SecretSources => ({ proxies: {}, sut: { kind: 'spawn', command, ...(env ? { env } : {}) } });
 
 describe('redactCommand', () => {
   it.each([
@@ -52,3 +53,39 @@ describe('redactPasswords', () => {
     expect(redactPasswords('danted: listening on 127.0.0.1.1080', NO_PROXIES)).toBe('danted: listening on 127.0.0.1.1080');
   });
 });
+
+describe('the secrets of a run', () => {
+  it('include a password inside an sh -c script, even when it differs from the --proxy password', () => {
+    const command = "sh -c 'microsocks -u pb -P hunter2 & exec danted -f /tmp/d.conf'";
+    const sources = { ...sutCommand(command), ...socksWith('other') };
+    expect(secretsOf(sources).sort()).toEqual(['hunter2', 'other']);
+    expect(redactCommand(command, sources)).not.toContain('hunter2');
+    // The proxy's own output quoting its password is redacted too.
+    expect(redactPasswords('microsocks: auth user pb pass hunter2 enabled', sources)).toBe('microsocks: auth user pb pass *** enabled');
+  });
+
+  it.each([
+    ['--password=s3cret', 's3cret'],
+    ["--proxy-pass 'two words'", 'two words'],
+    ['-P "dq"', 'dq'],
+  ])('finds the value of %s in the SUT command', (option, secret) => {
+    expect(secretsOf(sutCommand(`proxy ${option} -v`))).toEqual([secret]);
+  });
+
+  it('include --sut-env values whose names say they are secret, and only those', () => {
+    const sources = sutCommand('proxy', { PROXY_PASSWORD: 'envpw', API_TOKEN: 'tok123', PORT: '3128' });
+    expect(secretsOf(sources).sort()).toEqual(['envpw', 'tok123']);
+    expect(redactPasswords('listening on 3128 with envpw and tok123', sources)).toBe('listening on 3128 with *** and ***');
+  });
+});
+
+describe('redactProxyUrl', () => {
+  it.each([
+    ['http://u:p@ss@127.0.0.1:3128', 'http://u:***@127.0.0.1:3128'],
+    ['socks5://u:a@b@c@127.0.0.1:1080 and http://x:y@h:1', 'socks5://u:***@127.0.0.1:1080 and http://x:***@h:1'],
+    ['http://127.0.0.1:3128', 'http://127.0.0.1:3128'],
+  ])('shows %s as %s (curl takes the last @ of the authority)', (url, shown) => {
+    expect(redactProxyUrl(url)).toBe(shown);
+  });
+});
+

@@ -2,6 +2,7 @@ import { addEncoded, createHistogram, encodeHistogram, summarize, type Histogram
 import { SCHEMA_VERSION, type Report, type SeriesPoint, type SeriesStats, type Stats, type SutSample } from '../../reports/schema.js';
 import { addCounters, buildStats, emptyCounters, emptyHistograms, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
 import type { ErrorCause } from '../../core/error-cause.js';
+import { SYNTHETIC_CONFIG } from './synthetic-report.js';
 
 /**
  * A realistic report for the HTML writer's tests: real HdrHistograms filled from a seeded
@@ -152,7 +153,14 @@ export function htmlFixtureReport(options: HtmlFixtureOptions = {}): Report {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'proxybench', version: '0.1.0' },
     scenario: options.scenario ?? 'proxy-mixed',
-    config: { scenario: options.scenario ?? 'proxy-mixed', rate: totals.rps, durationMs, warmupMs: 2000, proxy: 'http://bench:***@127.0.0.1:3128' },
+    config: {
+      ...SYNTHETIC_CONFIG,
+      scenario: options.scenario ?? 'proxy-mixed',
+      load: { model: 'open', rate: totals.rps, maxInFlight: 10_000 },
+      durationMs,
+      warmupMs: 2000,
+      proxies: [{ kind: 'http', url: 'http://bench:***@127.0.0.1:3128', source: 'given' }],
+    },
     environment: { node: 'v20.19.0', platform: 'linux', arch: 'x64', osRelease: '6.1.0', cpus: 2, cpuModel: 'Test CPU @ 2.0GHz', totalMemoryMiB: 7936 },
     startedAt,
     durationMs,

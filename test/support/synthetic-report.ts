@@ -1,6 +1,6 @@
 import type { ErrorCause } from '../../core/error-cause.js';
 import { addEncoded, createHistogram, encodeHistogram, summarize, type Histogram } from '../../reports/histogram-codec.js';
-import type { Report, SeriesPoint, SeriesStats, Stats, SutResources } from '../../reports/schema.js';
+import type { Report, ReportConfig, SeriesPoint, SeriesStats, Stats, SutResources } from '../../reports/schema.js';
 import { addCounters, buildStats, emptyCounters, emptyHistograms, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
 import { evaluateThresholds } from '../../reports/thresholds/evaluate-thresholds.js';
 import { parseThreshold } from '../../reports/thresholds/parse-threshold.js';
@@ -157,7 +157,7 @@ export function syntheticReport(options: SyntheticReportOptions): Report {
     schemaVersion: 1,
     tool: { name: 'proxybench', version: options.version ?? '0.1.0' },
     scenario: options.scenario ?? 'synthetic',
-    config: options.config ?? { concurrency: 10, ...(options.shard ? { shard: options.shard } : {}) },
+    config: { ...SYNTHETIC_CONFIG, ...(options.shard ? { shard: options.shard } : {}), ...options.config } as ReportConfig,
     environment: { node: 'v20.0.0', platform: 'linux', arch: 'x64', osRelease: '6.0', cpus: 2, cpuModel: 'test', totalMemoryMiB: 4096 },
     startedAt: new Date(startSec * 1000).toISOString(),
     durationMs: measuredMs,
@@ -205,3 +205,23 @@ export function noisyCounts(seconds: number, mean: number, noise: number, seed: 
   const random = seededRandom(seed);
   return Array.from({ length: seconds }, () => Math.round(mean * (1 + noise * (2 * random() - 1))));
 }
+
+/** A complete, plausible config for synthetic reports; tests override the fields they are about. */
+export const SYNTHETIC_CONFIG: ReportConfig = {
+  scenario: 'synthetic',
+  mix: [{ name: 'get-1k', weight: 1, protocol: 'http-forward', origin: 'http', operation: { op: 'download', bytes: 1024 } }],
+  proxies: [{ kind: 'http', url: 'http://127.0.0.1:3128', source: 'given' }],
+  embeddedProxies: false,
+  durationMs: 10_000,
+  warmupMs: 0,
+  load: { model: 'closed', concurrency: 10 },
+  workers: 1,
+  timeouts: { connectMs: 3000, handshakeMs: 3000, ttfbMs: 10_000, idleMs: 10_000, totalMs: 10_000 },
+  backoff: { initialMs: 10, factor: 2, maxMs: 1000, jitter: 0.5 },
+  connectionPolicy: 'keep-alive',
+  seed: 1,
+  sutSampleIntervalMs: 250,
+  directBaseline: false,
+  thresholds: [],
+};
+
