@@ -1,12 +1,13 @@
 /**
- * proxybench's typed API: everything the CLI does is reachable from here (STYLE.md).
+ * proxybench's typed API: everything the CLI does is reachable from here, with the same checks and
+ * errors (docs/architecture.md).
  *
  * ```ts
  * import { run, compareReports, readReport } from 'proxybench';
  * const report = await run({ scenario: 'http-mixed', proxies: ['http://127.0.0.1:3128'], durationMs: 10_000 });
  * ```
  */
-export { run } from './harness/run/run.js';
+export { run, runWithVerdict, type RunVerdict } from './harness/run/run.js';
 export type { RunOptions, RunProgress, SutOptions } from './harness/config/run-options.js';
 export { RUN_DEFAULTS, type RunConfig } from './harness/config/run-config.js';
 export { BUILT_IN_SCENARIOS, builtInScenario } from './scenarios/catalog.js';
@@ -14,24 +15,24 @@ export { loadScenario } from './scenarios/load-scenario.js';
 export { validateScenario } from './scenarios/validate-scenario.js';
 export type { Scenario, HoldSpec, RequestMixEntry, RequestOperation, Protocol, Stage, ScenarioDefaults, ConnectionPolicy } from './core/scenario.js';
 export { parseProxyUrl, formatProxyEndpoint, type ProxyEndpoint, type ProxyCredentials } from './core/proxy-url.js';
+export { parseProxySet, proxyFor, type ProxySet } from './core/proxy-set.js';
 export { parseDurationMs, parseSizeBytes } from './core/units.js';
 export { parseStages } from './core/stages.js';
 export { BACKOFF_DEFAULTS, backoffDelayMs, type BackoffOptions } from './harness/load/backoff.js';
 export { ERROR_CAUSES, type ErrorCause } from './core/error-cause.js';
-export { ProxybenchError, UsageError, ScenarioError, ReportError, SutError, SetupError, EXIT_CODES, type ProxybenchErrorCode } from './core/errors.js';
+export { ProxybenchError, UsageError, ReportError, SutError, SetupError, EXIT_CODES, type ProxybenchErrorCode } from './core/errors.js';
 export * from './reports/schema.js';
 export { readReport, parseReport } from './reports/read-report.js';
 export { writeReportJson, writeFileAtomic } from './reports/writers/json-file.js';
+export { writeViews, type ViewPaths } from './reports/writers/write-views.js';
+export { runExitCode } from './reports/verdict.js';
 export { formatRunSummary } from './reports/writers/console-summary.js';
 export { renderMarkdown } from './reports/writers/markdown.js';
 export { renderJunit } from './reports/writers/junit.js';
 export { renderHtmlReport } from './reports/writers/html.js';
-export { compareReports, DEFAULT_TOLERANCES, type Comparison, type CompareOptions, type MetricComparison, type Verdict } from './reports/compare/compare-reports.js';
-export { formatComparisonTable } from './reports/compare/format-comparison.js';
+export * from './reports/compare/index.js';
+export * from './reports/thresholds/index.js';
 export { mergeReports } from './reports/merge-reports.js';
-export { parseThreshold, type Threshold } from './reports/thresholds/parse-threshold.js';
-export { evaluateThresholds } from './reports/thresholds/evaluate-thresholds.js';
-export { THRESHOLD_METRICS } from './reports/thresholds/metrics.js';
 export { encodeHistogram, decodeHistogram, summarize } from './reports/histogram-codec.js';
 export { startOrigin, type RunningOrigin } from './mock-targets/origins/http-origin.js';
 export { startReferenceProxies, type RunningReferenceProxies } from './mock-targets/proxies/reference-proxies.js';

@@ -6,7 +6,6 @@
 /** Stable error codes. */
 export type ProxybenchErrorCode =
   | 'PB_ERR_USAGE'
-  | 'PB_ERR_SCENARIO'
   | 'PB_ERR_REPORT'
   | 'PB_ERR_SUT'
   | 'PB_ERR_SETUP'
@@ -22,19 +21,12 @@ export class ProxybenchError extends Error {
   }
 }
 
-/** Bad input at an edge (flag, scenario field, threshold expression). `field` names what to fix. */
+/** Bad input at an edge (flag, API option, scenario field, threshold expression). `field` names what to fix. */
 export class UsageError extends ProxybenchError {
   readonly field: string;
   constructor(field: string, message: string) {
     super('PB_ERR_USAGE', `${field}: ${message}`);
     this.field = field;
-  }
-}
-
-/** A scenario file or built-in scenario that cannot be used. */
-export class ScenarioError extends ProxybenchError {
-  constructor(message: string) {
-    super('PB_ERR_SCENARIO', message);
   }
 }
 
@@ -62,7 +54,7 @@ export class SetupError extends ProxybenchError {
   }
 }
 
-/** Exit codes shared by every command (DESIGN.md). */
+/** Exit codes shared by every command (README's exit-code table). */
 export const EXIT_CODES = {
   ok: 0,
   failed: 1,
@@ -76,7 +68,6 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof ProxybenchError) {
     switch (err.code) {
       case 'PB_ERR_USAGE':
-      case 'PB_ERR_SCENARIO':
       case 'PB_ERR_REPORT':
         return EXIT_CODES.usage;
       case 'PB_ERR_SUT':

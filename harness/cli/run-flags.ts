@@ -57,7 +57,7 @@ const ms = (v: number): string => (v % 1000 === 0 ? `${v / 1000}s` : `${v}ms`);
 export function declareRunFlags<T>(y: Argv<T>): Argv<RunFlags> {
   const s = { type: 'string' as const, requiresArg: true };
   return y
-    .positional('scenario', { type: 'string', describe: 'Built-in scenario name (see `proxybench scenarios`) or a .json/.js/.mjs scenario file', demandOption: true })
+    .positional('scenario', { type: 'string', describe: 'Built-in scenario name (see `proxybench scenarios`) or a .json/.js/.mjs scenario file (a .js/.mjs file is code: it runs with your rights, like any script you run)', demandOption: true })
     .option('proxy', { ...s, array: true, nargs: 1, alias: 'x', describe: 'Proxy URL, curl style: http://[user:pass@]host:port, socks5://…, socks5h://… (repeat for HTTP + SOCKS5). Default: the embedded reference proxies' })
     .option('duration', { ...s, alias: 'd', describe: "Measured time after warm-up: 500ms, 10s, 2m (bare number = seconds). Default: the scenario's (10s)" })
     .option('warmup', { ...s, describe: "Warm-up before measuring, excluded from the figures. Default: the scenario's (2s)" })
@@ -108,12 +108,8 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
   const dur = (flag: string) => (v: string) => parseDurationMs(`--${flag}`, v);
   const int = (flag: string) => (v: string) => parsePositiveInt(`--${flag}`, v);
   const num = (flag: string) => (v: string) => parseNonNegative(`--${flag}`, v);
+  refuseRepeatedFlags(f);
   if (f.sut !== undefined && f['sut-pid'] !== undefined) throw new UsageError('--sut-pid', 'cannot be combined with --sut: start the proxy or attach to it, not both');
-  const tolerance = f.threshold?.find(isTolerance);
-  if (tolerance !== undefined && f.baseline === undefined) {
-    throw new UsageError('--threshold', `'${tolerance}' is a tolerance against a baseline: add --baseline FILE, or write a gate such as 'p99<50ms'`);
-  }
-  if (f.rate !== undefined && f.concurrency !== undefined) throw new UsageError('--rate', 'cannot be combined with --concurrency: --rate is the open model, --concurrency the closed one');
   const sut: SutOptions | undefined = f.sut !== undefined
     ? {
         kind: 'spawn',
@@ -133,7 +129,7 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
   };
   const backoff = {
     ...(f['backoff-initial'] ? { initialMs: dur('backoff-initial')(f['backoff-initial']) } : {}),
-    ...(f['backoff-factor'] ? { factor: num('backoff-factor')(f['backoff-factor']) } : {}),
+    ...(f['backoff-factor'] ? { factor: atLeastOne('--backoff-factor', f['backoff-factor']) } : {}),
     ...(f['backoff-max'] ? { maxMs: dur('backoff-max')(f['backoff-max']) } : {}),
     ...(f['backoff-jitter'] ? { jitter: num('backoff-jitter')(f['backoff-jitter']) } : {}),
   };
@@ -159,8 +155,11 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     connections: opt(f.connections, int('connections')),
     holdMs: opt(f.hold, dur('hold')),
     trickleIntervalMs: opt(f.trickle, dur('trickle')),
-    // 'metric:+5%' is a tolerance for --baseline; everything else an absolute gate on this run.
-    ...(f.threshold ? { thresholds: f.threshold.filter((t) => !isTolerance(t)) } : {}),
+    // Gates and tolerances (`p99:+5%`, for --baseline) alike: the library tells them apart.
+    ...(f.threshold ? { thresholds: f.threshold } : {}),
+    ...(f.baseline !== undefined ? { baseline: f.baseline } : {}),
+    out: f.out,
+    views: { ...(f.md !== undefined ? { markdown: f.md } : {}), ...(f.junit !== undefined ? { junit: f.junit } : {}), ...(f.html !== undefined ? { html: f.html } : {}) },
     shard: opt(f.shard, parseShard),
     startAtMs: opt(f['start-at'], parseStartAt),
   };
@@ -168,9 +167,25 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as unknown as RunOptions;
 }
 
-/** A `--threshold` written as a tolerance (`p99:+5%`) rather than a gate (`p99<50ms`). */
-export function isTolerance(expression: string): boolean {
-  return /^[^<>=]*:[+-]/.test(expression.trim());
+/** Flags that take many values; every other flag given twice is a mistake, not a choice of the last. */
+const REPEATABLE: ReadonlySet<string> = new Set(['proxy', 'sut-env', 'threshold']);
+
+/** Refuses `-o a.json -o b.json` and the like: yargs hands a repeated flag over as an array. */
+function refuseRepeatedFlags(f: RunFlags): void {
+  for (const [name, value] of Object.entries(f)) {
+    // yargs also lists each flag under its one-letter alias and its camelCase spelling: skip those.
+    if (name.length === 1 || /[A-Z]/.test(name) || name === '_' || REPEATABLE.has(name)) continue;
+    if (Array.isArray(value)) {
+      throw new UsageError(`--${name}`, `was given ${value.length} times (${value.map(String).join(', ')}); give it once`);
+    }
+  }
+}
+
+/** The backoff factor: a number ≥ 1 (below 1 the waits would shrink after each failure). */
+function atLeastOne(field: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 1) throw new UsageError(field, `expects a number ≥ 1 (got '${v}')`);
+  return n;
 }
 
 function positiveNumber(field: string, v: string): number {

@@ -66,6 +66,9 @@ export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> 
     throw new UsageError(options.sut.kind === 'spawn' ? '--sut' : '--sut-pid', 'needs --proxy too, to say where the proxy under test listens (e.g. --proxy http://127.0.0.1:3128)');
   }
   const stages = options.stages ?? d.stages;
+  if (options.rate !== undefined && options.concurrency !== undefined) {
+    throw new UsageError('--rate', 'cannot be combined with --concurrency: --rate is the open model, --concurrency the closed one');
+  }
   const rate = options.rate ?? (options.concurrency === undefined ? d.rate : undefined);
   const load: RunConfig['load'] = rate !== undefined
     ? { model: 'open', rate: positive('--rate', rate), maxInFlight: wholePositive('--max-in-flight', options.maxInFlight ?? RUN_DEFAULTS.maxInFlight), ...(stages ? { stages } : {}) }

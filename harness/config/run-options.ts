@@ -82,14 +82,21 @@ export interface RunOptions {
   readonly holdMs?: number;
   /** Hold scenarios: a tiny request on each held connection this often, ms (default the scenario's: idle). */
   readonly trickleIntervalMs?: number;
-  /** Absolute thresholds (`p95<100ms`), added to the scenario's. */
+  /**
+   * Absolute gates (`p95<100ms`), added to the scenario's, and, with `baseline`, tolerances
+   * (`p99:+5%`): one rule tells them apart (`isTolerance`), as on the command line.
+   */
   readonly thresholds?: readonly string[];
+  /** An earlier report of the same scenario to compare with (`--baseline`); read and checked before the load. */
+  readonly baseline?: string;
   /** Shard of a distributed run: this process takes 1/count of the load. */
   readonly shard?: { readonly index: number; readonly count: number };
   /** Epoch ms at which every shard starts the load. */
   readonly startAtMs?: number;
   /** Where to write the JSON report (atomically); not written when absent. */
   readonly out?: string;
+  /** Other views of the report to write (atomically) when the run is done; each path checked before the load. */
+  readonly views?: { readonly markdown?: string; readonly junit?: string; readonly html?: string };
   /** Abort to stop early: the report is then marked partial. */
   readonly signal?: AbortSignal;
   /** Called about once a second while the run goes. */

@@ -7,5 +7,5 @@ export {
   type ReportIdentity,
   type Verdict,
 } from './compare-reports.js';
-export { DEFAULT_TOLERANCES } from './tolerances.js';
+export { DEFAULT_TOLERANCES, isTolerance } from './tolerances.js';
 export { formatComparisonTable } from './format-comparison.js';

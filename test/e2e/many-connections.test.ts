@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExitCode } from '../../harness/cli/commands/run.js';
+import { runExitCode } from '../../reports/verdict.js';
 import { EXIT_CODES } from '../../core/errors.js';
 import { run } from '../../harness/run/run.js';
 import { manyConnections } from '../../scenarios/many-connections.js';
