@@ -27,7 +27,7 @@ const SUFFIX_FACTORS: Readonly<Record<MetricUnit, Readonly<Record<string, number
 
 /** What a user may write for each unit, for error messages. */
 const ACCEPTS: Readonly<Record<MetricUnit, string>> = {
-  ratio: 'a fraction such as 0.99 or a percentage such as 99%',
+  ratio: 'a fraction from 0 to 1 such as 0.99, or a percentage such as 99%',
   ms: 'a duration such as 250us, 100ms or 1.5s (a bare number is milliseconds)',
   us: 'a duration such as 500us or 2ms (a bare number is microseconds)',
   percent: 'a percentage of one core such as 150 or 150%',

@@ -77,7 +77,8 @@ interface Context {
 /**
  * Compares `current` with `baseline`, per request kind and in total. A metric is a regression when
  * it moved the bad way beyond its tolerance *and* the move is statistically significant at `alpha`
- * (latency: Mann–Whitney U on the histograms; rates: Welch's t over the per-second series); an
+ * (latency p50: Mann–Whitney U on the histograms; p95/p99: a bootstrap of that quantile's difference;
+ * max: an exceedance test — see tail-tests.ts; rates: Welch's t over the per-second series); an
  * improvement is the mirror image. Metrics without a distribution (SUT RSS peak) use the tolerance alone.
  *
  * @throws ReportError for reports of different schema major versions or scenarios (unless `force`)

@@ -5,7 +5,10 @@ import { metricDefinition, type Better } from '../thresholds/metrics.js';
 
 /**
  * What `compare` puts side by side, and how each metric's change is tested for significance:
- * - `latency`: Mann–Whitney U on the two latency histograms (the whole distribution);
+ * - `latency`: Mann–Whitney U on the two latency histograms (the whole distribution), for the body (p50);
+ * - `latency-quantile`: a bootstrap of the difference of that quantile (p95, p99) from the two
+ *   histograms' buckets, which looks at the tail the metric names (tail-tests.ts);
+ * - `latency-max`: an exceedance test, how many requests of one report lie above the other's max;
  * - `series`: Welch's t-test over the per-second series (rates: rps, success rate, error shares);
  * - `sut-cpu`: Welch's t-test over the SUT's CPU samples, as percent of a core or (`perKiloRequest`)
  *   as CPU ms per 1000 requests of the second each sample fell in;
@@ -14,6 +17,8 @@ import { metricDefinition, type Better } from '../thresholds/metrics.js';
  */
 export type SignificanceTest =
   | { readonly kind: 'latency' }
+  | { readonly kind: 'latency-quantile'; readonly quantile: number }
+  | { readonly kind: 'latency-max' }
   | { readonly kind: 'series'; readonly read: (second: SeriesStats) => number | undefined }
   | { readonly kind: 'sut-cpu'; readonly perKiloRequest: boolean }
   | { readonly kind: 'none' };
@@ -57,9 +62,9 @@ export const COMPARED_STATS_METRICS: readonly ComparedMetric[] = [
   // The series keeps received bytes only; sent bytes follow the same requests, so the rate still tests.
   compared('throughputMbps', { kind: 'series', read: (s) => (s.bytesIn * 8) / 1e6 }),
   compared('p50', LATENCY),
-  compared('p95', LATENCY),
-  compared('p99', LATENCY),
-  compared('max', LATENCY),
+  compared('p95', { kind: 'latency-quantile', quantile: 0.95 }),
+  compared('p99', { kind: 'latency-quantile', quantile: 0.99 }),
+  compared('max', { kind: 'latency-max' }),
 ];
 
 /** The error-share row of one cause (`errorRate.timeout`), compared when either report saw that cause. */

@@ -1,6 +1,5 @@
-import * as hdr from 'hdr-histogram-js';
-import { decodeHistogram, type Histogram } from '../histogram-codec.js';
 import { normalTwoSidedP } from './distributions.js';
+import { decodeBuckets, type Buckets } from './histogram-buckets.js';
 
 /** Result of a Mann–Whitney U test of two latency distributions. */
 export interface MannWhitneyResult {
@@ -13,20 +12,6 @@ export interface MannWhitneyResult {
   readonly countAfter: number;
 }
 
-/** Recorded (value, count) pairs in ascending value order: one per non-empty bucket, never per sample. */
-function buckets(histogram: Histogram): [number, number][] {
-  // decodeHistogram/createHistogram build plain-JS histograms; only those expose the iterator.
-  if (!(histogram instanceof hdr.JsHistogram)) throw new TypeError('Mann–Whitney needs a JS HdrHistogram');
-  const out: [number, number][] = [];
-  const iterator = histogram.recordedValuesIterator;
-  iterator.reset();
-  while (iterator.hasNext()) {
-    const step = iterator.next();
-    out.push([step.valueIteratedTo, step.countAtValueIteratedTo]);
-  }
-  return out;
-}
-
 /**
  * Mann–Whitney U (Wilcoxon rank-sum) test of two encoded latency histograms, computed from bucket
  * counts: values in one bucket are ties (HdrHistogram cannot tell them apart), each given the mean
@@ -34,31 +19,24 @@ function buckets(histogram: Histogram): [number, number][] {
  * approximation, which is sound from about 20 samples a side (callers check counts first).
  */
 export function mannWhitneyU(before: string, after: string): MannWhitneyResult {
-  const a = decodeHistogram(before);
-  const b = decodeHistogram(after);
-  try {
-    return rankTest(buckets(a), buckets(b));
-  } finally {
-    a.destroy();
-    b.destroy();
-  }
+  return rankTest(decodeBuckets(before), decodeBuckets(after));
 }
 
-function rankTest(before: readonly [number, number][], after: readonly [number, number][]): MannWhitneyResult {
-  const n1 = before.reduce((sum, [, c]) => sum + c, 0);
-  const n2 = after.reduce((sum, [, c]) => sum + c, 0);
+function rankTest(before: Buckets, after: Buckets): MannWhitneyResult {
+  const n1 = before.total;
+  const n2 = after.total;
   let i = 0;
   let j = 0;
   let ranked = 0;
   let rankSumAfter = 0;
   let tieTerm = 0;
   // Merge-walk both ascending bucket lists; equal values form one tie group across both samples.
-  while (i < before.length || j < after.length) {
-    const va = before[i]?.[0] ?? Infinity;
-    const vb = after[j]?.[0] ?? Infinity;
+  while (i < before.values.length || j < after.values.length) {
+    const va = before.values[i] ?? Infinity;
+    const vb = after.values[j] ?? Infinity;
     const value = Math.min(va, vb);
-    const ca = va === value ? (before[i++]?.[1] ?? 0) : 0;
-    const cb = vb === value ? (after[j++]?.[1] ?? 0) : 0;
+    const ca = va === value ? (before.counts[i++] ?? 0) : 0;
+    const cb = vb === value ? (after.counts[j++] ?? 0) : 0;
     const ties = ca + cb;
     rankSumAfter += cb * (ranked + (ties + 1) / 2);
     tieTerm += ties ** 3 - ties;

@@ -39,6 +39,17 @@ export interface Tolerance {
 }
 
 const FIELD = '--threshold';
+
+/**
+ * Whether a `--threshold` value is a tolerance against a baseline (`p99:+5%`, `p99:5%`,
+ * `get-1k.successRate:-0.5pt`) rather than an absolute gate (`p99<50ms`): it has a colon and no
+ * comparison operator. `run --baseline` and `compare` both split their `--threshold` values with
+ * this one rule, so an expression means the same thing to both commands.
+ */
+export function isTolerance(expression: string): boolean {
+  return expression.includes(':') && !/[<>=]/.test(expression);
+}
+
 const TOLERANCE = /^([+-]?)\s*(.+?)\s*$/;
 
 /**
@@ -57,6 +68,10 @@ export function parseTolerance(metric: string, unit: MetricUnit, better: Better,
   const points = /^(\d+(?:\.\d+)?|\.\d+)\s*pt$/i.exec(magnitude);
   if (points && unit === 'ratio') return { text: `${badSign}${magnitude}`, mode: 'points', amount: Number(points[1]) };
   const absolute = parseQuantity(unit, magnitude);
+  // A share moves by at most 1 (0 → 100 %): `errorRate:+5` would be a tolerance that never trips.
+  if (absolute !== undefined && unit === 'ratio' && absolute > 1) {
+    throw new UsageError(FIELD, `${metric}:${text} — ${metric} is a ratio from 0 to 1, so it cannot move by ${magnitude}; write ${magnitude}pt (percentage points) or ${Number((absolute / 100).toPrecision(12))}`);
+  }
   if (absolute !== undefined && !points) return { text: `${badSign}${magnitude}`, mode: 'absolute', amount: absolute };
   const accepts = unit === 'ratio' ? 'a change such as 5%, 0.5pt (percentage points) or 0.005' : `a change such as 10% or ${describeQuantity(unit)}`;
   throw new UsageError(FIELD, `${metric}:${text} — ${metric} accepts ${accepts}`);

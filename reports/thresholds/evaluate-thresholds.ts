@@ -1,18 +1,26 @@
 import { UsageError } from '../../core/errors.js';
-import type { Report, ThresholdResult } from '../schema.js';
-import { metricDefinition } from './metrics.js';
+import { formatNumber } from '../metric-units.js';
+import type { Report, Stats, ThresholdResult } from '../schema.js';
+import { metricDefinition, type MetricDefinition, type StatsMetric } from './metrics.js';
 import type { Threshold } from './parse-threshold.js';
 
 /**
  * Evaluates absolute thresholds against a report (k6's CI gate without a baseline). Each result
  * carries the measured value in the metric's report unit, so a failure can be printed with numbers.
  *
+ * A latency figure (`p99`, `serviceTime.max`, at the total or per kind) is measured over successful
+ * requests only. When more requests failed than lie above the figure — more than 1 % for p99, any
+ * for max and mean — the failed ones would occupy it, so the threshold fails whatever the successes
+ * measured, with a `reason` saying so: a proxy timing out a third of its requests must not pass
+ * `p99<50ms` on the two thirds that came back.
+ *
  * @throws UsageError when a threshold cannot be evaluated on this report (a request kind it does not
  *   have, a SUT metric when no SUT was measured): an unevaluable gate must not pass silently
  */
 export function evaluateThresholds(report: Report, thresholds: readonly Threshold[]): ThresholdResult[] {
   return thresholds.map((threshold) => {
-    const value = measuredValue(report, threshold);
+    const { value, definition, stats } = measure(report, threshold);
+    const reason = definition.scope === 'stats' && stats ? unmeasurableReason(definition, stats, threshold) : undefined;
     return {
       expression: threshold.expression,
       metric: threshold.metric,
@@ -20,12 +28,20 @@ export function evaluateThresholds(report: Report, thresholds: readonly Threshol
       op: threshold.op,
       limit: threshold.limit,
       value,
-      passed: holds(value, threshold.op, threshold.limit),
+      passed: reason === undefined && holds(value, threshold.op, threshold.limit),
+      ...(reason !== undefined ? { reason } : {}),
     };
   });
 }
 
-function measuredValue(report: Report, threshold: Threshold): number {
+/** The measured value, with the definition and (for a stats metric) the block it was read from. */
+interface Measured {
+  readonly value: number;
+  readonly definition: MetricDefinition;
+  readonly stats?: Stats;
+}
+
+function measure(report: Report, threshold: Threshold): Measured {
   const field = `threshold '${threshold.expression}'`;
   const definition = metricDefinition(threshold.metric);
   if (!definition) throw new UsageError(field, `unknown metric '${threshold.metric}'`);
@@ -37,15 +53,29 @@ function measuredValue(report: Report, threshold: Threshold): number {
     if (value === undefined) {
       throw new UsageError(field, `the report has no measurement for ${definition.name} (${definition.absentWhen})`);
     }
-    return value;
+    return { value, definition };
   }
-  if (threshold.kind === undefined) return definition.read(report.totals);
-  const stats = report.byKind[threshold.kind];
+  const stats = threshold.kind === undefined ? report.totals : report.byKind[threshold.kind];
   if (!stats) {
     const kinds = Object.keys(report.byKind).join(', ') || 'none';
     throw new UsageError(field, `the report has no request kind '${threshold.kind}' (kinds: ${kinds})`);
   }
-  return definition.read(stats);
+  return { value: definition.read(stats), definition, stats };
+}
+
+/**
+ * Why a latency figure of the successes cannot stand for the requests: none were made, or the
+ * failed share exceeds the share above the figure. `undefined` when it can (or is no such figure).
+ */
+function unmeasurableReason(definition: StatsMetric, stats: Stats, threshold: Threshold): string | undefined {
+  const perMilleAbove = definition.perMilleAbove;
+  if (perMilleAbove === undefined) return undefined;
+  const name = threshold.kind !== undefined ? `${threshold.kind}.${definition.name}` : definition.name;
+  if (stats.requests === 0) return `${name} not measurable: no request was made`;
+  // Whole numbers on both sides: exactly 1 % failed does not exceed p99's 1 %.
+  if (stats.failures * 1000 <= perMilleAbove * stats.requests) return undefined;
+  const failedPercent = formatNumber((stats.failures / stats.requests) * 100);
+  return `${name} not measurable: ${failedPercent} % of requests failed (> ${formatNumber(perMilleAbove / 10)} %)`;
 }
 
 function holds(value: number, op: Threshold['op'], limit: number): boolean {

@@ -18,6 +18,13 @@ export interface StatsMetric {
   readonly unit: MetricUnit;
   readonly better: Better;
   readonly read: (stats: Stats) => number;
+  /**
+   * Set for a latency figure of the successes only (`p99`, `serviceTime.max`): how many requests in
+   * a thousand lie above the figure (p99: 10, p999: 1, max and mean: 0). When a larger share of the
+   * requests failed, the failed ones would occupy the figure, so a threshold on it fails as not
+   * measurable (evaluate-thresholds.ts).
+   */
+  readonly perMilleAbove?: number;
 }
 
 /** A metric of the whole report; `undefined` when the report did not measure it (no SUT). */
@@ -36,6 +43,12 @@ export type MetricDefinition = StatsMetric | ReportMetric;
 
 const PERCENTILES = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'] as const;
 
+/**
+ * Requests in a thousand above each figure. `mean` is 0 like `max`: every request weighs in a mean
+ * of all requests, so one failed request (whose latency is unknown) already moves it by an unknown amount.
+ */
+const PER_MILLE_ABOVE: Readonly<Record<(typeof PERCENTILES)[number], number>> = { p50: 500, p90: 100, p95: 50, p99: 10, p999: 1, max: 0, mean: 0 };
+
 function stat(name: string, unit: MetricUnit, better: Better, read: (stats: Stats) => number): StatsMetric {
   return { scope: 'stats', name, unit, better, read };
 }
@@ -49,9 +62,16 @@ function held(name: string, unit: MetricUnit, better: Better, read: (report: Rep
   return whole(`held.${name}`, unit, better, read, absentWhen);
 }
 
-/** `p50`…`mean` of one latency summary, under an optional prefix (`ttfb.p99`). */
-function latencyMetrics(prefix: string, pick: (stats: Stats) => LatencySummary): StatsMetric[] {
-  return PERCENTILES.map((p) => stat(`${prefix}${p}`, 'ms', 'lower', (s) => pick(s)[p]));
+/**
+ * `p50`…`mean` of one latency summary, under an optional prefix (`ttfb.p99`). `ofEveryRequest`: the
+ * summary stands for whole requests (latency, service time), so failed requests are missing from
+ * it; phases (connect, ttfb…) count the phases that happened and are not gated on failures.
+ */
+function latencyMetrics(prefix: string, pick: (stats: Stats) => LatencySummary, ofEveryRequest = false): StatsMetric[] {
+  return PERCENTILES.map((p) => ({
+    ...stat(`${prefix}${p}`, 'ms', 'lower', (s) => pick(s)[p]),
+    ...(ofEveryRequest ? { perMilleAbove: PER_MILLE_ABOVE[p] } : {}),
+  }));
 }
 
 function errorShare(stats: Stats, count: number): number {
@@ -65,8 +85,8 @@ const DEFINITIONS: readonly MetricDefinition[] = [
   stat('requests', 'count', 'higher', (s) => s.requests),
   stat('successes', 'count', 'higher', (s) => s.successes),
   stat('failures', 'count', 'lower', (s) => s.failures),
-  ...latencyMetrics('', (s) => s.latencyMs),
-  ...latencyMetrics('serviceTime.', (s) => s.serviceTimeMs),
+  ...latencyMetrics('', (s) => s.latencyMs, true),
+  ...latencyMetrics('serviceTime.', (s) => s.serviceTimeMs, true),
   ...latencyMetrics('connect.', (s) => s.phasesMs.connect),
   ...latencyMetrics('proxyHandshake.', (s) => s.phasesMs.proxyHandshake),
   ...latencyMetrics('tls.', (s) => s.phasesMs.tls),

@@ -27,7 +27,7 @@ const KNOWN_METRICS_HINT =
 /**
  * Parses an absolute threshold such as `p95<100ms`, `successRate>=99%`, `sut.rssPeakMiB<64` or
  * `get-1k.errors.timeout==0`. Limits are converted to the metric's report unit (latencies in ms, a
- * bare number being ms; `99%` is 0.99 for successRate).
+ * bare number being ms; `99%` is 0.99 for successRate, and a ratio limit above 1 is refused).
  *
  * @param field names the flag or scenario field in the error (default `--threshold`)
  * @throws UsageError for a malformed expression, an unknown metric or a limit in the wrong unit
@@ -50,6 +50,11 @@ export function parseThreshold(expression: string, field = '--threshold'): Thres
   if (limit === undefined) {
     throw new UsageError(field, `'${expression}': ${definition.name} expects ${describeQuantity(definition.unit)} (got '${limitText}')`);
   }
+  // A ratio is 0..1: `errorRate<5` would pass with half the requests failing and `successRate>=99`
+  // could never pass, so a limit outside 0..1 is a usage error, never a gate.
+  if (definition.unit === 'ratio' && limit > 1) {
+    throw new UsageError(field, `'${expression}': ${definition.name} is a ratio from 0 to 1; ${ratioHint(limitText)}`);
+  }
   return {
     expression: expression.trim(),
     ...(kind !== undefined ? { kind } : {}),
@@ -57,4 +62,11 @@ export function parseThreshold(expression: string, field = '--threshold'): Thres
     op: op as Threshold['op'],
     limit,
   };
+}
+
+/** What to write instead of a ratio limit above 1: `99` was meant as `0.99` or `99%`. */
+function ratioHint(limitText: string): string {
+  const bare = Number(limitText.trim());
+  if (Number.isFinite(bare) && bare > 1 && bare <= 100) return `write ${Number((bare / 100).toPrecision(12))} or ${bare}%`;
+  return 'write 0.99 or 99%';
 }

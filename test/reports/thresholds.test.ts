@@ -95,7 +95,8 @@ describe('evaluateThresholds', () => {
     ['rps>=50', 50, true],
     ['p50<=960us', 0.96, true],
     ['p99<1.9ms', 1.92, false],
-    ['max<1s', 1.92, true],
+    // 4 of 100 requests failed: they would be the slowest, so max is not measurable (see latency-gates).
+    ['max<1s', 1.92, false],
     ['errors.timeout==0', 4, false],
     ['errorRate<=4%', 0.04, true],
     ['get-1k.requests==100', 100, true],

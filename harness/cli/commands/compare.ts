@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { compareReports, type Comparison } from '../../../reports/compare/compare-reports.js';
 import { formatComparisonTable } from '../../../reports/compare/format-comparison.js';
-import { DEFAULT_TOLERANCES } from '../../../reports/compare/tolerances.js';
+import { DEFAULT_TOLERANCES, isTolerance } from '../../../reports/compare/tolerances.js';
 import { readReport } from '../../../reports/read-report.js';
 import type { ThresholdResult } from '../../../reports/schema.js';
 import { evaluateThresholds } from '../../../reports/thresholds/evaluate-thresholds.js';
@@ -32,11 +32,6 @@ export interface CompareOutcome {
 }
 
 const DEFAULTS_TEXT = Object.entries(DEFAULT_TOLERANCES).map(([metric, change]) => `${metric}:${change}`).join(', ');
-
-/** A `--threshold` value is a tolerance (`p99:+5%`) when it has a colon and no comparison operator. */
-function isTolerance(expression: string): boolean {
-  return expression.includes(':') && !/[<>=]/.test(expression);
-}
 
 /**
  * Compares two report files and writes the optional views. The library part of the command (the
