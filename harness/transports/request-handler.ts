@@ -28,7 +28,7 @@ export interface HandlerHost {
  * connection (only the total limit applies), written and awaiting the response headers, or
  * receiving the body.
  */
-type Stage = 'queued' | 'awaiting-headers' | 'body';
+type RequestState = 'queued' | 'awaiting-headers' | 'body';
 
 /**
  * The undici dispatch handler of one request: it times the phases, learns which connection the
@@ -48,9 +48,9 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
   private readonly startMs = performance.now();
   private controller: Dispatcher.DispatchController | null = null;
   private timer: NodeJS.Timeout | undefined;
-  private stage: Stage = 'queued';
+  private state: RequestState = 'queued';
   /** When the request was written ('awaiting-headers') or last received anything ('body'), ms. */
-  private stageMarkMs = 0;
+  private stateSinceMs = 0;
   private done = false;
   /** The abort reason when we ended the request before undici gave us a controller. */
   private pendingAbort: Error | null = null;
@@ -97,8 +97,8 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
       return;
     }
     this.controller = controller;
-    this.stage = 'awaiting-headers';
-    this.stageMarkMs = performance.now();
+    this.state = 'awaiting-headers';
+    this.stateSinceMs = performance.now();
     expectSocket(this);
   }
 
@@ -132,8 +132,8 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     if (statusCode < 200) return; // 1xx interim responses are not the answer
     const now = performance.now();
-    this.stage = 'body';
-    this.stageMarkMs = now;
+    this.state = 'body';
+    this.stateSinceMs = now;
     this.ttfbUs = Math.round((now - this.startMs) * 1000);
     this.statusCode = statusCode;
     if (statusCode < 300) {
@@ -147,7 +147,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
 
   /** One body chunk: counted, and checked against the expected body as it passes. */
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.stageMarkMs = performance.now();
+    this.stateSinceMs = performance.now();
     this.bytesIn += chunk.length;
     if (this.statusCause !== undefined) return; // an error page: drained so the connection stays usable
     if (this.verifier !== null) this.verifier.update(chunk);
@@ -188,7 +188,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
   prepareRetry(): void {
     this.staleRetried = true;
     this.controller = null;
-    this.stage = 'queued';
+    this.state = 'queued';
     this.connection = 'none';
     this.connectUs = -1;
     this.proxyHandshakeUs = -1;
@@ -205,19 +205,19 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
     const totalDeadline = this.startMs + totalMs;
     // Queued: the earliest a phase limit could pass is a full ttfb from now.
     const phaseDeadline =
-      this.stage === 'awaiting-headers' ? this.stageMarkMs + ttfbMs
-      : this.stage === 'body' ? this.stageMarkMs + idleMs
+      this.state === 'awaiting-headers' ? this.stateSinceMs + ttfbMs
+      : this.state === 'body' ? this.stateSinceMs + idleMs
       : Number.POSITIVE_INFINITY;
     const deadline = Math.min(totalDeadline, phaseDeadline);
     // Node's timers count whole milliseconds, so one may fire up to 1 ms before our deadline.
     if (deadline - now > TIMER_GRAIN_MS) {
-      const nextCheck = this.stage === 'queued' ? Math.min(totalDeadline, now + ttfbMs) : deadline;
+      const nextCheck = this.state === 'queued' ? Math.min(totalDeadline, now + ttfbMs) : deadline;
       this.timer = setTimeout(onLimitTimer, nextCheck - now, this);
       return;
     }
     const failure =
       totalDeadline <= phaseDeadline ? new TransportFailure('timeout_total', `request not complete within ${totalMs} ms`)
-      : this.stage === 'awaiting-headers' ? new TransportFailure('timeout_ttfb', `no response headers within ${ttfbMs} ms of sending`)
+      : this.state === 'awaiting-headers' ? new TransportFailure('timeout_ttfb', `no response headers within ${ttfbMs} ms of sending`)
       : new TransportFailure('timeout_idle', `no body data for ${idleMs} ms`);
     this.finish(failure.failureCause, failure.detail);
     if (this.controller !== null) this.controller.abort(failure);
