@@ -19,7 +19,7 @@ import { findWrk, runWrk } from './fixtures/wrk-runner.js';
  * (absolute-form targets), 1 KiB bodies, the same requests in flight, one load thread each. Passes
  * alternate the tools' order (A B C, C B A, …) so the machine's drift falls on every tool alike,
  * and the tables give medians with ranges and proxybench's pass-by-pass ratios to each peer — the
- * only figures PERF-NOTES.md says mean anything on these noisy machines — and the verdict against
+ * only figures docs/performance.md says mean anything on these noisy machines — and the verdict against
  * its bar.
  *
  *   npm run build && node dist/bench/peers.js [--passes 3] [--duration-s 5] [--warmup-s 1] [--in-flight 50] [--only squid]

@@ -15,7 +15,7 @@ import type { Protocol } from '../core/scenario.js';
  * `durationMs` (after `warmupMs`) through the reference proxies (their own process) to the mock
  * origins (another process), so this process's `process.cpuUsage()` is the transport's cost alone.
  * Prints req/s and µs of CPU per request per transport, and the same loop with plain undici
- * (Pool direct, ProxyAgent forward and CONNECT) as in-session yardsticks (PERF-NOTES.md: compare
+ * (Pool direct, ProxyAgent forward and CONNECT) as in-session yardsticks (docs/performance.md: compare
  * ratios taken in one session, not absolutes).
  *
  *   npm run build && node dist/bench/transport-cpu.js [--duration-ms 5000] [--in-flight 50] [--bytes 1024] [--only direct]
@@ -134,7 +134,7 @@ async function benchYardstick(yardstick: Yardstick, path: string, options: Bench
 
 /**
  * Plain undici direct (Pool), and its ProxyAgent in forward mode and as a CONNECT tunnel: what
- * PERF-NOTES.md measured peers with, to read our figures as ratios taken in the same session.
+ * docs/performance.md measured peers with, to read our figures as ratios taken in the same session.
  */
 function yardsticks(targets: Targets, proxy: ProxyEndpoint | undefined, inFlight: number): Yardstick[] {
   const http = `http://${targets.http.host}:${targets.http.port}`;

@@ -100,8 +100,29 @@ async function stallOnce(): Promise<Row> {
   }
 }
 
+/**
+ * The harness's own event-loop delay on a healthy run, where a proxy adding 20 ms sets the pace
+ * (2 in flight): what is left beyond the monitor's 10 ms sampling interval should be ~0. A timing
+ * on a shared machine, so it is printed here rather than asserted by a test.
+ */
+async function healthyEventLoop(): Promise<Row> {
+  const proxy = await startTruthProxy({ mode: 'delay', delayMs: 20 });
+  try {
+    const report = await run({ scenario: 'http-get', proxies: [`http://127.0.0.1:${proxy.port}`], concurrency: 2, workers: 1, durationMs: 5000, warmupMs: 500 });
+    const h = report.harness;
+    return {
+      check: 'harness event-loop delay, healthy run',
+      expected: 'p99 < 10 ms beyond the 10 ms sampling; not saturated',
+      measured: `event-loop delay p99 ${h.eventLoopDelayP99Ms} ms · saturated ${h.saturated} · CPU ${h.cpuUsPerRequest} µs/request`,
+      ok: h.eventLoopDelayP99Ms < 10 && !h.saturated,
+    };
+  } finally {
+    await proxy.close();
+  }
+}
+
 const rows: Row[] = [];
-for (const check of [fixedDelay, rejectOneInTen, stallOnce]) {
+for (const check of [fixedDelay, rejectOneInTen, stallOnce, healthyEventLoop]) {
   const result = await check();
   for (const row of Array.isArray(result) ? result : [result]) {
     rows.push(row);

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 
 /**
  * The time source of load models, backoff and transports, injected so they can be tested with a
- * fake clock instead of sleeps (STYLE.md).
+ * fake clock instead of sleeps (docs/architecture.md).
  */
 export interface Clock {
   /** Monotonic milliseconds (fractional), origin arbitrary. */

@@ -1,5 +1,5 @@
 /**
- * Why a request failed: a closed union (STYLE.md: error causes are not free strings). Reports key
+ * Why a request failed: a closed union (docs/architecture.md: error causes are not free strings). Reports key
  * `errors` by these. Extend here, and in CHANGELOG.md with the schema version, when a cause is added.
  */
 export const ERROR_CAUSES = [

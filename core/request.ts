@@ -73,7 +73,7 @@ export interface RequestOutcome {
   readonly connectUs: number;
   readonly proxyHandshakeUs: number;
   readonly tlsUs: number;
-  /** True when a reused connection was found closed and the request was re-sent once (DESIGN rule 12). */
+  /** True when a reused connection was found closed and the request was re-sent once (docs/measurement.md §7). */
   readonly staleRetried: boolean;
   /**
    * The origin's own service time as its 2xx response stated it (`server-timing: origin;dur=…`,

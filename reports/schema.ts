@@ -92,7 +92,7 @@ export interface Stats {
   readonly errors: Partial<Record<ErrorCause, number>>;
   /** Times a slot waited after a failure before its next attempt. */
   readonly backoffs: number;
-  /** Requests re-sent once because a reused connection was found closed (DESIGN rule 12). */
+  /** Requests re-sent once because a reused connection was found closed (docs/measurement.md §7). */
   readonly staleRetries: number;
   /**
    * Connections (or tunnels) opened, and requests that went on a reused one. `perSecond` is opened
@@ -193,7 +193,7 @@ export type MergeInfo =
   | { readonly mode: 'shards'; readonly reports: number }
   | { readonly mode: 'sequential'; readonly reports: number; readonly runs: readonly MergedRun[] };
 
-/** The harness's own resources (DESIGN rule 10). */
+/** The harness's own resources (docs/measurement.md §10). */
 export interface HarnessResources {
   readonly workers: number;
   readonly rssPeakMiB: number;
@@ -217,7 +217,7 @@ export interface SutSample {
   readonly threads: number;
 }
 
-/** The proxy under test as a process (DESIGN rule 11). */
+/** The proxy under test as a process (docs/measurement.md §11). */
 export interface SutResources {
   /** How the SUT was obtained: the embedded reference proxies, a `--sut` command, or `--sut-pid`. */
   readonly source: 'embedded' | 'spawned' | 'attached';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * Deterministic bodies: the mock origin serves them and the harness verifies every byte as it
- * streams, without the origin sending a hash (DESIGN rule 5). The body of `length` bytes for `seed`
+ * streams, without the origin sending a hash (docs/measurement.md §4). The body of `length` bytes for `seed`
  * is a sequence of 64 KiB blocks; block k is a xorshift32 stream seeded from (seed, length, k), so
  * any block can be made on its own (large bodies stream without being held whole) and a body cut
  * short, shifted or mixed with another request's body never matches.

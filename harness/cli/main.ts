@@ -11,7 +11,7 @@ import { runCommand } from './commands/run.js';
 import { scenariosCommand } from './commands/scenarios.js';
 
 /**
- * The `proxybench` command. It only parses flags and calls the library (STYLE.md); every failure
+ * The `proxybench` command. It only parses flags and calls the library (docs/architecture.md); every failure
  * becomes one line on stderr and a documented exit code, never a stack trace (set
  * PROXYBENCH_DEBUG=1 to see one).
  */

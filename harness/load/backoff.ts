@@ -1,5 +1,5 @@
 /**
- * Backoff after failures (DESIGN rule 7): after `n` consecutive failures a slot waits
+ * Backoff after failures (docs/measurement.md §8): after `n` consecutive failures a slot waits
  * `min(maxMs, initialMs · factor^(n-1))`, shortened by jitter, before its next attempt; a success
  * resets `n` to 0. Jitter spreads the retries of many slots that failed together, so a proxy that
  * recovers is not hit by all of them in the same millisecond.
@@ -33,4 +33,30 @@ export function backoffDelayMs(consecutiveFailures: number, options: BackoffOpti
   const grownMs = options.initialMs * options.factor ** (consecutiveFailures - 1);
   const baseMs = Number.isNaN(grownMs) ? 0 : Math.min(options.maxMs, grownMs);
   return baseMs * (1 - options.jitter * random());
+}
+
+/**
+ * Salt that sets the backoff's stream apart from the request mix's, which is seeded with the same
+ * worker seed (harness/workers/weighted-choice.ts). The first 32 bits of √2's fraction: any fixed
+ * odd constant would do.
+ */
+const BACKOFF_STREAM_SALT = 0x6a09e667;
+
+/**
+ * A seeded source of [0, 1) for backoff jitter (mulberry32), its own stream apart from the request
+ * mix's: how many failures there were, and so how many jitter draws, then cannot shift the mix,
+ * and one `--seed` replays the same mix whatever the proxy fails. The same seed gives the same
+ * sequence.
+ *
+ * @param seed the worker's seed (any 32-bit integer)
+ */
+export function backoffRandom(seed: number): () => number {
+  let state = (seed ^ BACKOFF_STREAM_SALT) >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
+  };
 }

@@ -15,7 +15,7 @@ import { RunControl } from './run-control.js';
 const SPIN_YIELD_EVERY = 64;
 
 /**
- * The closed model (DESIGN rule 3): `concurrency` slots, each firing its next request as soon as
+ * The closed model (docs/measurement.md §2): `concurrency` slots, each firing its next request as soon as
  * its last one settled, so at most that many are in flight.
  *
  * - Backoff: after `n` consecutive failures a slot waits {@link backoffDelayMs}(n) before its next

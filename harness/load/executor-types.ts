@@ -29,11 +29,15 @@ export interface ExecutorHooks {
    */
   onLate?(intendedStartMs: number, lateByMs: number): void;
   /**
-   * Open model: a request never started because maxInFlight was reached (or a backoff ran) for
-   * longer than its slot of the schedule, i.e. until the next request was due.
+   * Open model: a request never started. `cause` says why: `backoff` — a backoff after failures
+   * covered its whole slot of the schedule (until the next request was due); `run_ended` — the run
+   * ended before it could start (every in-flight slot was still busy, or the loop woke too late).
    */
-  onDropped?(intendedStartMs: number): void;
+  onDropped?(intendedStartMs: number, cause: DropCause): void;
 }
+
+/** Why an open-model request was dropped; see {@link ExecutorHooks.onDropped}. */
+export type DropCause = 'backoff' | 'run_ended';
 
 /** When an executor stops starting requests; whichever comes first. */
 export interface ExecutorBounds {

@@ -4,6 +4,7 @@
  */
 export type {
   ClosedLoopOptions,
+  DropCause,
   ExecutorBounds,
   ExecutorCounts,
   ExecutorHooks,

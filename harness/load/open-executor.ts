@@ -27,7 +27,7 @@ const MAX_HITS_PER_PASS = 1024;
 const WAIT_FOR_SLOT_RECHECK_MS = 100;
 
 /**
- * The open model (DESIGN rule 2): requests start when the pacer says they are due, not when
+ * The open model (docs/measurement.md §2): requests start when the pacer says they are due, not when
  * earlier ones settle, and each is fired with its *intended* start so latency is measured from it
  * (coordinated omission corrected, as wrk2). The loop keeps one sleep pending, until the next due
  * time; when it wakes behind schedule it starts every overdue request in one burst.
@@ -139,7 +139,7 @@ class OpenLoop {
         return nowMs + WAIT_FOR_SLOT_RECHECK_MS;
       } else if (slotEndMs <= nowMs) {
         this.#counts.dropped++;
-        this.#options.hooks.onDropped?.(intendedMs);
+        this.#options.hooks.onDropped?.(intendedMs, 'backoff');
       } else {
         return Math.min(slotEndMs, this.#backoffUntilMs);
       }
@@ -154,7 +154,7 @@ class OpenLoop {
       const intendedMs = this.#intendedMs(this.#hit);
       if (intendedMs === undefined || intendedMs >= endAtMs || this.#counts.started + this.#counts.dropped >= this.#maxRequests) return;
       this.#counts.dropped++;
-      this.#options.hooks.onDropped?.(intendedMs);
+      this.#options.hooks.onDropped?.(intendedMs, 'run_ended');
       this.#hit++;
     }
   }

@@ -22,7 +22,7 @@ export interface AggregatedKind {
 }
 
 /**
- * The main thread's side of DESIGN rule 8: merges workers' batches by adding histograms and counters
+ * The main thread's side of docs/measurement.md §9: merges workers' batches by adding histograms and counters
  * into per-kind totals and a per-second series. Memory: per kind a fixed set of histograms, plus one
  * small encoded histogram per second and kind — it grows with seconds, never with requests.
  */

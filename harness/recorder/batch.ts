@@ -3,7 +3,7 @@ import type { StatsCounters, HistogramName } from '../../reports/stats.js';
 
 /**
  * Messages between worker threads and the main thread. Workers never touch shared state per request
- * (DESIGN rule 8): they post these batches of histogram deltas (non-empty buckets) and counters instead.
+ * (docs/measurement.md §9): they post these batches of histogram deltas (non-empty buckets) and counters instead.
  */
 
 /** What one request kind accumulated in a worker since its last batch. */
@@ -25,7 +25,7 @@ export interface BatchMessage {
   readonly inFlight: number;
 }
 
-/** A worker's own health over the measured phase (DESIGN rule 10). */
+/** A worker's own health over the measured phase (docs/measurement.md §10). */
 export interface WorkerHealth {
   /** Event-loop delay p99 and max, ms. */
   readonly eventLoopDelayP99Ms: number;
@@ -34,6 +34,11 @@ export interface WorkerHealth {
   readonly eventLoopUtilization: number;
   /** Open model: times a request fell due with every in-flight slot busy (0 under the closed model). */
   readonly slotWaits: number;
+  /**
+   * Open model: measured requests dropped because a backoff after the proxy's failures covered
+   * their slot of the schedule (0 under the closed model, whose slots back off without dropping).
+   */
+  readonly backoffDrops: number;
 }
 
 /** Worker → main. */

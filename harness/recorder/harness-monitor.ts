@@ -15,7 +15,7 @@ const SAMPLE_INTERVAL_MS = 250;
 const MIB = 1024 * 1024;
 
 /**
- * Watches the harness's own process (DESIGN rule 10): RSS peak (all worker threads share the
+ * Watches the harness's own process (docs/measurement.md §10): RSS peak (all worker threads share the
  * process), CPU over the measured phase, and how busy the whole machine was — on a 2-core machine
  * the harness and the proxy compete for the same cores, and the report must say so.
  */

@@ -3,7 +3,7 @@ import { emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type HistogramName, ty
 import type { RequestOutcome } from '../../core/request.js';
 import type { KindDelta } from './batch.js';
 
-/** When a batch is cut (DESIGN rule 8; the foundation issue's figures). */
+/** When a batch is cut (docs/measurement.md §9; the foundation issue's figures). */
 export const RECORDER_DEFAULTS = {
   /** Cut a batch at least this often. */
   batchIntervalMs: 100,
@@ -78,11 +78,12 @@ export class Recorder {
   }
 
   /**
-   * Records only the setup phases of a warm-up request that opened a connection. With keep-alive
-   * most connections open during warm-up; dropping their setup times would leave the report's
-   * connect/handshake/TLS figures empty exactly when connections are reused well.
+   * Records the setup phases of a measured request that opened a connection, so each phase's
+   * count matches `connectionsOpened` (less any setup that did not complete). Warm-up requests
+   * record nothing (they are in no figure): a keep-alive run whose connections all opened in
+   * warm-up has `connectionsOpened` 0 and empty setup phases.
    */
-  recordSetup(kindIndex: number, outcome: RequestOutcome): void {
+  private recordSetup(kindIndex: number, outcome: RequestOutcome): void {
     if (outcome.connection !== 'new') return;
     const h = this.kind(kindIndex).histograms;
     if (outcome.connectUs >= 0) h.connect.recordValue(toUs(outcome.connectUs));

@@ -1,7 +1,7 @@
 /**
  * A series that keeps every point until it holds `maxPoints`, then halves its resolution (keeps
  * every other point, and from then on every other new one), as often as needed. A soak of any
- * length thus keeps at most `maxPoints` points (DESIGN rule 9) still spread over the whole run.
+ * length thus keeps at most `maxPoints` points (docs/measurement.md §9) still spread over the whole run.
  */
 export class BoundedSeries<T> {
   private points: T[] = [];

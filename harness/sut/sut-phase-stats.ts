@@ -21,7 +21,7 @@ export interface RssTrend {
 /**
  * Running statistics of one phase of a SUT's life (e.g. the measured phase): every figure the
  * report needs is kept as sums and extremes, so memory stays constant however long a soak runs
- * (DESIGN rule 9) and nothing is recomputed from a sample list.
+ * (docs/measurement.md §9) and nothing is recomputed from a sample list.
  */
 export class SutPhaseStats {
   /** Samples added. */

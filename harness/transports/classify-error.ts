@@ -36,7 +36,7 @@ function messageOf(err: unknown): string {
 
 /**
  * True when `err` says the connection was closed or reset by the other side: the errors that a
- * request sent on a stale keep-alive connection meets (DESIGN rule 12).
+ * request sent on a stale keep-alive connection meets (docs/measurement.md §7).
  */
 export function isConnectionClosedError(err: unknown): boolean {
   return CLOSED_CODES.has(codeOf(err));

@@ -9,7 +9,7 @@ import type { Transport, TransportOptions } from './transport.js';
  * request sent with an absolute-form target (`GET http://127.0.0.1:8080/bytes/1024?seed=1`), the
  * origin's authority in `Host` and `Proxy-Authorization: Basic …` when the proxy wants it. This is
  * what wrk and autocannon do by hand; undici's ProxyAgent in forward mode cost ~2.4× the CPU per
- * request and opened twice the connections asked for (PERF-NOTES.md). A non-2xx answer without the
+ * request and opened twice the connections asked for (docs/performance.md). A non-2xx answer without the
  * origin's server-timing stamp is the proxy's own (classify-status.ts).
  */
 export function createHttpForwardTransport(options: TransportOptions): Transport {

@@ -53,7 +53,7 @@ interface PreparedDispatch {
  * connections with pipelining 1. With `new-per-request`, each request asks undici to close its
  * connection after the response (`reset`), so the next one opens a new connection (and tunnel).
  *
- * A GET that meets a stale keep-alive connection (DESIGN rule 12) is re-sent once on a second
+ * A GET that meets a stale keep-alive connection (docs/measurement.md §7) is re-sent once on a second
  * pool whose requests all carry `reset`: undici closes each of its connections after one response
  * and never writes a second request on it, so the retry always goes on a connection opened for it.
  * undici 7 itself never re-sends a request that was written (with pipelining 1, client-h1.js fails

@@ -19,7 +19,7 @@ export interface HandlerHost {
   /** Who may have answered a non-2xx: only the origin (tunnels, direct), or maybe the proxy (forward). */
   readonly responseSource: ResponseSource;
   readonly limits: RequestLimits;
-  /** Re-sends `handler`'s request once on a new connection (DESIGN rule 12); false if it cannot. */
+  /** Re-sends `handler`'s request once on a new connection (docs/measurement.md §7); false if it cannot. */
   retryOnFreshConnection(handler: RequestHandler, request: PreparedRequest): boolean;
 }
 
@@ -118,7 +118,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
 
   /**
    * The first byte of the response arrived. Deprecated in undici's types but still forwarded by
-   * its UnwrapHandler; it is what DESIGN rule 12 needs to tell a stale connection (closed before
+   * its UnwrapHandler; it is what docs/measurement.md §7 needs to tell a stale connection (closed before
    * any byte of the response) from one that broke mid-response.
    */
   onResponseStarted(): void {
@@ -224,7 +224,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
     else this.pendingAbort = failure;
   }
 
-  /** DESIGN rule 12: a reused connection closed before any byte of the answer, for a GET, once. */
+  /** docs/measurement.md §7: a reused connection closed before any byte of the answer, for a GET, once. */
   private isStale(err: Error): boolean {
     return this.connection === 'reused' && !this.responseStarted && !this.staleRetried &&
       this.request.method === 'GET' && isConnectionClosedError(err);

@@ -3,7 +3,7 @@ import { SetupError } from '../../core/errors.js';
 
 /**
  * Starts `server` listening on `host`:`port` (0 = any free port) and resolves with the port it got.
- * Rejects with SetupError naming `what` (e.g. `mock origin`), so the CLI exits 3 as DESIGN.md asks
+ * Rejects with SetupError naming `what` (e.g. `mock origin`), so the CLI exits 3 as the README's exit-code table says
  * when a run cannot bind its mock targets.
  */
 export function listenOn(server: Server, host: string, port: number, what: string): Promise<number> {

@@ -7,7 +7,7 @@ export interface Destination {
 }
 
 /**
- * The destinations a reference proxy may reach, as host:port pairs (DESIGN.md: the reference proxies
+ * The destinations a reference proxy may reach, as host:port pairs (docs/architecture.md: the reference proxies
  * must never be an open relay). IP literals are compared after normalising, so `::ffff:127.0.0.1`
  * matches `127.0.0.1`, `[::1]` matches `::1` and `0:0:0:0:0:0:0:1` matches `::1`. Other hosts are
  * compared as lower-case names; the proxies resolve names before asking (resolve-destination.ts), so

@@ -7,7 +7,7 @@ export interface UpstreamError extends Error {
 
 /**
  * Opens the proxy's TCP connection to an allowed destination address. Nagle is off (a relay that
- * waits for the peer's delayed ACK adds ~40 ms per response: microsocks, PERF-NOTES.md) and the
+ * waits for the peer's delayed ACK adds ~40 ms per response: microsocks, docs/performance.md) and the
  * socket is half-open capable, so a tunnel can carry a client's FIN while the response still flows.
  *
  * @param timeoutMs how long the TCP connect may take before it fails with code `ETIMEDOUT`

@@ -15,7 +15,7 @@ export type ProxyProcessReply =
   | { readonly type: 'error'; readonly message: string };
 
 /**
- * Checks the config message at the process edge (STYLE.md: validate at the edge), so the child
+ * Checks the config message at the process edge (docs/architecture.md: validate at the edge), so the child
  * fails with a sentence instead of a TypeError. Throws an Error naming the bad field.
  */
 export function parseProxyProcessConfig(value: unknown): ProxyProcessConfig {

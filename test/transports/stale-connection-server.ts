@@ -16,7 +16,7 @@ export interface StaleConnectionServer {
  * A mock origin (it answers like one, server-timing included, and takes absolute-form targets, so
  * it also stands in for a forward proxy) that answers only the first request of each connection,
  * keep-alive and all, and closes the connection when a second request arrives on it. That is the
- * race DESIGN rule 12 is about — a proxy closing an idle connection just as the client reuses it —
+ * race docs/measurement.md §7 is about — a proxy closing an idle connection just as the client reuses it —
  * made deterministic: every reused connection is stale. With `answerAtMost`, it answers that many
  * requests in all and then drops every request, on new connections too.
  */
