@@ -96,6 +96,16 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
+/**
+ * Successes over the requests the load offered: those sent plus those dropped (open model), 0..1,
+ * 0 when none was offered. A dropped request was owed to the schedule and never served, so it
+ * counts against the rate like a failure; under the closed model nothing is dropped.
+ */
+function successRateOf(counters: Pick<StatsCounters, 'requests' | 'successes' | 'dropped'>): number {
+  const offered = counters.requests + counters.dropped;
+  return offered > 0 ? round(counters.successes / offered, 6) : 0;
+}
+
 /** Computes a Stats block. `measuredMs` is the measured time the counters cover. */
 export function buildStats(counters: StatsCounters, histograms: StatsHistograms, measuredMs: number): Stats {
   const seconds = measuredMs / 1000;
@@ -105,7 +115,7 @@ export function buildStats(counters: StatsCounters, histograms: StatsHistograms,
     requests: counters.requests,
     successes: counters.successes,
     failures: counters.failures,
-    successRate: counters.requests > 0 ? round(counters.successes / counters.requests, 6) : 0,
+    successRate: successRateOf(counters),
     rps: round(perSecond(counters.requests), 2),
     bytesIn: counters.bytesIn,
     bytesOut: counters.bytesOut,

@@ -57,7 +57,7 @@ function validateEntry(input: unknown, field: string): RequestMixEntry {
   const weight = obj.weight ?? 1;
   if (typeof weight !== 'number' || !(weight > 0)) throw new UsageError(`${field}.weight`, `expects a number > 0 (got ${JSON.stringify(weight)})`);
   return {
-    name: asString(obj.name, `${field}.name`),
+    name: kindName(obj.name, `${field}.name`),
     weight,
     protocol: protocol as Protocol,
     origin,
@@ -111,6 +111,22 @@ function validateDefaults(input: unknown): ScenarioDefaults {
     defaults.thresholds = obj.thresholds as string[];
   }
   return defaults;
+}
+
+/**
+ * Names every plain JavaScript object already answers to (`constructor`, `toString`, `__proto__` …).
+ * The report, its merge, thresholds and compare key per-kind figures by the kind's name in plain
+ * objects, where such a name would read the built-in instead, or (`__proto__`) vanish on assignment.
+ */
+const RESERVED_KIND_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** A mix entry's name: a non-empty string that is not one of {@link RESERVED_KIND_NAMES}. */
+function kindName(input: unknown, field: string): string {
+  const name = asString(input, field);
+  if (RESERVED_KIND_NAMES.has(name)) {
+    throw new UsageError(field, `'${name}' is reserved (a built-in property name of JavaScript objects, as are constructor, toString and __proto__; the report keys its figures by request name): choose another name`);
+  }
+  return name;
 }
 
 function asObject(input: unknown, field: string): Record<string, unknown> {

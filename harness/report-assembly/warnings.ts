@@ -39,7 +39,8 @@ export interface WarningInputs {
   readonly machineBusy?: number;
   readonly keepAlive: boolean;
   readonly partial: boolean;
-  readonly sutLeak?: string;
+  /** The SUT's leak finding (SutMonitor.leakFinding), if any. */
+  readonly sutLeak?: ReportWarning;
 }
 
 /** The findings a reader must see, in plain words. */
@@ -66,16 +67,31 @@ export function runWarnings(inputs: WarningInputs): ReportWarning[] {
     });
   }
   if (load.model === 'open' && !load.scheduleKept) {
-    const why = harness.saturated
-      ? 'the harness could not keep up (see above)'
-      : inputs.health.some((h) => h.slotWaits > 0)
-        ? 'every in-flight slot was busy: the proxy answered too slowly for this rate and --max-in-flight'
-        : `the harness's timers fired late (event-loop delay p99 ${harness.eventLoopDelayP99Ms} ms) while in-flight slots were free: a busy or noisy machine rather than the proxy`;
+    const why = scheduleMissCauses(inputs).join('; and ');
     warnings.push({ code: 'schedule_not_kept', message: `The open-model schedule was not kept: offered ${load.offeredRps} req/s, achieved ${load.achievedRps} (${totals.late} late, ${totals.dropped} dropped) because ${why}. Latency is still measured from the intended start.` });
   }
   if (inputs.keepAlive && totals.requests >= WARNING_LIMITS.minRequestsForReuseWarning && totals.connections.reused === 0) {
     warnings.push({ code: 'no_connection_reuse', message: `No connection was reused: the proxy closed every connection after one response (${totals.connections.opened} opened). Clients pay a new connection per request through it.` });
   }
-  if (inputs.sutLeak) warnings.push({ code: 'sut_memory_growth', message: inputs.sutLeak });
+  if (inputs.sutLeak) warnings.push(inputs.sutLeak);
   return warnings;
+}
+
+/**
+ * Why an open-model schedule was missed, every cause the run shows: the harness saturated; the
+ * proxy held every in-flight slot (requests waited for one); the proxy's failures made the harness
+ * back off, dropping the requests due meanwhile. Only when none of these happened were the
+ * harness's own timers late — on a busy or noisy machine.
+ */
+function scheduleMissCauses(inputs: WarningInputs): string[] {
+  const { totals, harness, health } = inputs;
+  const causes: string[] = [];
+  if (harness.saturated) causes.push('the harness could not keep up (see above)');
+  if (health.some((h) => h.slotWaits > 0)) causes.push('every in-flight slot was busy: the proxy answered too slowly for this rate and --max-in-flight');
+  const backoffDrops = health.reduce((n, h) => n + h.backoffDrops, 0);
+  if (backoffDrops > 0) {
+    causes.push(`the proxy's failures made the harness back off: ${backoffDrops} requests fell due during a backoff and were dropped (${totals.failures} failures, ${totals.backoffs} backoffs)`);
+  }
+  if (causes.length > 0) return causes;
+  return [`the harness's timers fired late (event-loop delay p99 ${harness.eventLoopDelayP99Ms} ms) while in-flight slots were free: a busy or noisy machine rather than the proxy`];
 }

@@ -1,8 +1,9 @@
 import { systemClock, type Clock } from '../../core/clock.js';
 import { redactProxyUrl } from '../../core/proxy-url.js';
-import type { SutResources, SutSample } from '../../reports/schema.js';
+import type { ReportWarning, SutResources, SutSample } from '../../reports/schema.js';
 import { BoundedSeries } from './bounded-series.js';
 import { sampleProcessTree, type ProcessTreeSample } from './process-tree-sampler.js';
+import { STEEP_GROWTH_LIMITS, steepGrowthMessage, type RssPoint } from './steep-growth.js';
 import { SutPhaseStats, type CpuInterval } from './sut-phase-stats.js';
 
 /** Tunables of the SUT lifecycle and its sampling (issue #5); `--help` prints them. */
@@ -84,6 +85,9 @@ export class SutMonitor {
   private lastRssBytes = 0;
   private readonly all = new SutPhaseStats();
   private readonly measured = new SutPhaseStats();
+  // RSS over time for the steep-growth rule, of every sample and of the measured phase (bounded).
+  private readonly allRss = new BoundedSeries<RssPoint>(SUT_DEFAULTS.maxReportSamples);
+  private readonly measuredRss = new BoundedSeries<RssPoint>(SUT_DEFAULTS.maxReportSamples);
   private readonly series = new BoundedSeries<SutSample>(SUT_DEFAULTS.maxReportSamples);
 
   /** Creates a monitor; nothing is sampled until {@link SutMonitor.start}. */
@@ -198,7 +202,12 @@ export class SutMonitor {
       ? { cpuMs: Math.max(0, sample.cpuTimeMs - prev.cpuTimeMs), elapsedMs: atMs - prev.atMs }
       : undefined;
     this.all.add(sample, atMs, interval);
-    if (this.phase === 'measured') this.measured.add(sample, atMs, prev?.phase === 'measured' ? interval : undefined);
+    const rss: RssPoint = { atMs, rssMiB: sample.rssBytes / BYTES_PER_MIB };
+    this.allRss.push(rss);
+    if (this.phase === 'measured') {
+      this.measured.add(sample, atMs, prev?.phase === 'measured' ? interval : undefined);
+      this.measuredRss.push(rss);
+    }
     this.previous = { atMs, phase: this.phase, cpuTimeMs: sample.cpuTimeMs };
     this.recorded++;
     this.lastRssBytes = sample.rssBytes;
@@ -266,6 +275,23 @@ export class SutMonitor {
     if (slopeMiBPerMin < minSlope || fittedGrowthMiB < minSlope || r2 < SUT_DEFAULTS.leakMinR2) return undefined;
     return `the SUT's memory kept growing during the measured phase: ${slopeMiBPerMin.toFixed(1)} MiB/min ` +
       `(R² ${r2.toFixed(2)}, ${s.rssStartMiB.toFixed(1)} → ${s.rssEndMiB.toFixed(1)} MiB over ${(s.spanMs / 1000).toFixed(1)} s) — a likely leak`;
+  }
+
+  /**
+   * The report's leak warning, by two rules. The careful one ({@link SutMonitor.leakWarning},
+   * `sut_memory_growth`) needs a measured phase of `leakMinSpanMs`; a phase of any length whose RSS
+   * grew steeply — ≥ 3× its start and ≥ 16 MiB, R² ≥ 0.9, still rising over its last quarter —
+   * gets `sut_memory_steep_growth` instead: a likely leak, to confirm with a longer run
+   * (harness/sut/steep-growth.ts). Undefined when neither rule holds.
+   */
+  leakFinding(): ReportWarning | undefined {
+    const careful = this.leakWarning();
+    if (careful) return { code: 'sut_memory_growth', message: careful };
+    const s = this.stats();
+    const points = (s === this.measured ? this.measuredRss : this.allRss).toArray();
+    const limits = { ...STEEP_GROWTH_LIMITS, minSamples: SUT_DEFAULTS.leakMinSamples };
+    const steep = steepGrowthMessage(points, s.trend(), limits, this.leakMinSpanMs);
+    return steep ? { code: 'sut_memory_steep_growth', message: steep } : undefined;
   }
 
   /** The first error the sampler threw, if any (sampling went on without that sample). */

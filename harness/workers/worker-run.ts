@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { systemClock, type Clock } from '../../core/clock.js';
+import { backoffRandom } from '../load/backoff.js';
 import { runClosedLoop, runOpenLoop, type ExecutorHooks, type FireResult } from '../load/executor.js';
 import { constantPacer, stagedPacer } from '../load/pacer.js';
 import { Recorder } from '../recorder/recorder.js';
@@ -33,10 +34,13 @@ function wallNow(): number {
 export class WorkerRun {
   private readonly recorder: Recorder;
   private readonly choice: WeightedChoice;
+  /** Backoff jitter's own stream: failures must not shift the request mix (see backoffRandom). */
+  private readonly backoffJitter: () => number;
   private readonly transports: Transport[];
   private readonly stop = new AbortController();
   private readonly clock: Clock = systemClock;
   private inFlight = 0;
+  private backoffDrops = 0;
   private measuredStarted = 0;
   private warmupRequests = 0;
   private currentSecond = 0;
@@ -52,6 +56,7 @@ export class WorkerRun {
   ) {
     this.recorder = new Recorder(plan.kinds.length, plan.load.model === 'closed');
     this.choice = new WeightedChoice(plan.kinds.map((k) => k.weight), plan.seed);
+    this.backoffJitter = backoffRandom(plan.seed);
     this.transports = plan.transports.map((options) => createTransport(options));
   }
 
@@ -79,7 +84,7 @@ export class WorkerRun {
     try {
       const hooks = this.hooks();
       const bounds = { endAtMs, signal: this.stop.signal };
-      const common = { clock: this.clock, backoff: this.plan.backoff, random: () => this.choice.random(), hooks, bounds, startMs };
+      const common = { clock: this.clock, backoff: this.plan.backoff, random: this.backoffJitter, hooks, bounds, startMs };
       const load = this.plan.load;
       if (load.model === 'closed') {
         await runClosedLoop({ ...common, concurrency: load.concurrency, stages: load.stages });
@@ -103,6 +108,7 @@ export class WorkerRun {
       eventLoopDelayMaxMs: delay.count > 0 ? loopDelayMs(delay.max) : 0,
       eventLoopUtilization: performance.eventLoopUtilization(eluStart).utilization,
       slotWaits,
+      backoffDrops: this.backoffDrops,
     };
     this.post({
       type: 'done',
@@ -126,8 +132,10 @@ export class WorkerRun {
         this.pendingKind = this.choice.next();
         this.recorder.countLate(this.pendingKind);
       },
-      onDropped: (intendedStartMs) => {
-        if (intendedStartMs >= this.measureStartMs) this.recorder.countDropped(this.choice.next());
+      onDropped: (intendedStartMs, cause) => {
+        if (intendedStartMs < this.measureStartMs) return;
+        this.recorder.countDropped(this.choice.next());
+        if (cause === 'backoff') this.backoffDrops++;
       },
     };
   }
@@ -147,8 +155,9 @@ export class WorkerRun {
     this.inFlight--;
     if (!outcome.ok) this.lastFailedKind = kindIndex;
     if (!measured) {
+      // Warm-up requests are in no figure, not even the setup phases of the connections they open:
+      // those would outnumber connections.opened, which counts what measured requests opened.
       this.warmupRequests++;
-      this.recorder.recordSetup(kindIndex, outcome);
       return outcome;
     }
     this.rollSecond();

@@ -1,10 +1,15 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSut, type SpawnedSut } from '../../harness/sut/spawned-sut.js';
 import { formatCommand } from '../../harness/sut/split-command.js';
-import { SutMonitor } from '../../harness/sut/sut-monitor.js';
+import { STEEP_GROWTH_LIMITS, steepGrowthMessage, type RssPoint } from '../../harness/sut/steep-growth.js';
+import { SUT_DEFAULTS, SutMonitor } from '../../harness/sut/sut-monitor.js';
+import type { Report } from '../../reports/schema.js';
+import { runCli, tempDir } from '../support/cli.js';
 import { freePort } from './free-port.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/leaky-proxy.mjs', import.meta.url));
@@ -89,5 +94,72 @@ describe('leak detection over a real spawned SUT', () => {
     expect(resources.samples.length).toBeGreaterThanOrEqual(8);
     expect(Math.abs(resources.rssMiB.end - resources.rssMiB.start)).toBeLessThan(1);
     expect(monitor.leakWarning()).toBeUndefined();
+  });
+});
+
+/**
+ * The shipped defaults, as a user runs them: the real CLI, the default 250 ms sample interval and
+ * leak rules, and the fixture under plain `node` (no flags that calm its heap), forwarding to the
+ * mock origin so every body is verified. The measured phase (6 s) is far under the careful rule's
+ * 30 s, so only the steep-growth rule can speak. An open-model rate bounds the leak: 300 req/s ×
+ * 6.5 s × 128 KiB ≈ 240 MiB kept, over a start of ~50-70 MiB.
+ */
+async function cliRunThroughFixture(leakKiB: number): Promise<Report> {
+  const port = await freePort();
+  const out = join(await tempDir(), 'r.json');
+  const fixture = formatCommand([process.execPath, FIXTURE, '--port', String(port), '--leak-kib', String(leakKiB), '--forward']);
+  const result = await runCli([
+    'run', 'http-get', '--proxy', `http://127.0.0.1:${port}`, '--sut', fixture,
+    '--rate', '300', '--duration', '6s', '--warmup', '500ms', '--workers', '1', '--out', out,
+  ]);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(await readFile(out, 'utf8')) as Report;
+}
+
+describe('leak detection with the shipped defaults, through the CLI', () => {
+  it('flags a proxy keeping 128 KiB per request in a 6 s run as a steep, likely leak', async () => {
+    const report = await cliRunThroughFixture(128);
+    const sut = report.sut!;
+    console.log(`leaky via CLI: ${report.totals.requests} requests, RSS ${sut.rssMiB.start} → ${sut.rssMiB.end} MiB, R² ${sut.rssSlopeR2}, ${sut.samples.length} samples`);
+    expect(report.totals.failures).toBe(0);
+    expect(sut.rssMiB.end).toBeGreaterThanOrEqual(STEEP_GROWTH_LIMITS.growthFactor * sut.rssMiB.start);
+    const codes = report.warnings.map((w) => w.code);
+    expect(codes).toContain('sut_memory_steep_growth');
+    // 6 s is too short for the careful rule: the verdict is the steep rule's, worded as such.
+    expect(codes).not.toContain('sut_memory_growth');
+    expect(report.warnings.find((w) => w.code === 'sut_memory_steep_growth')?.message).toMatch(/grew steeply .* still rising at the end — likely a leak; confirm with a longer run/);
+  });
+
+  it('does not flag the same proxy keeping nothing (a Node heap settling under load is no steep growth)', async () => {
+    const report = await cliRunThroughFixture(0);
+    const sut = report.sut!;
+    console.log(`steady via CLI: ${report.totals.requests} requests, RSS ${sut.rssMiB.start} → ${sut.rssMiB.end} MiB`);
+    expect(report.totals.failures).toBe(0);
+    expect(sut.samples.length).toBeGreaterThanOrEqual(SUT_DEFAULTS.leakMinSamples);
+    const codes = report.warnings.map((w) => w.code);
+    expect(codes).not.toContain('sut_memory_steep_growth');
+    expect(codes).not.toContain('sut_memory_growth');
+  });
+});
+
+describe('the steep-growth rule', () => {
+  const limits = { ...STEEP_GROWTH_LIMITS, minSamples: SUT_DEFAULTS.leakMinSamples };
+  /** Samples every 250 ms over `spanMs`, RSS as `rssAt(tMs)`. */
+  const samples = (spanMs: number, rssAt: (tMs: number) => number): RssPoint[] =>
+    Array.from({ length: spanMs / 250 + 1 }, (_, i) => ({ atMs: i * 250, rssMiB: rssAt(i * 250) }));
+  const verdict = (points: readonly RssPoint[], r2 = 0.99): string | undefined => steepGrowthMessage(points, { slopeMiBPerMin: 1000, r2 }, limits, 30_000);
+
+  it('flags 62 → 413 MiB over 8 s, still rising', () => {
+    expect(verdict(samples(8000, (t) => 62 + (351 * t) / 8000))).toMatch(/62\.0 → 413\.0 MiB \(6\.7×\) over 8\.0 s.*confirm with a longer run \(a measured phase of 30 s or more/);
+  });
+
+  it.each([
+    ['a Node heap settling, 50 → 90 MiB (1.8×)', samples(8000, (t) => 50 + (40 * t) / 8000), 0.99],
+    ['a small process tripling by 6 MiB (under 16 MiB)', samples(8000, (t) => 3 + (6 * t) / 8000), 0.99],
+    ['growth that tripled, then stopped for the last quarter', samples(8000, (t) => 60 + (180 * Math.min(t, 6000)) / 6000), 0.95],
+    ['a jagged rise (R² under 0.9)', samples(8000, (t) => 60 + (240 * t) / 8000), 0.85],
+    ['only 7 samples', samples(1500, (t) => 60 + (240 * t) / 1500), 0.99],
+  ] as const)('does not flag %s', (_, points, r2) => {
+    expect(verdict(points, r2)).toBeUndefined();
   });
 });
