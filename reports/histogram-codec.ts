@@ -35,6 +35,38 @@ export function decodeHistogram(encoded: string): Histogram {
   return hdr.decodeFromCompressedBase64(encoded, 32, false);
 }
 
+/** What {@link checkEncodedHistogram} found: the samples an encoded histogram holds, or why it cannot be read. */
+export type EncodedHistogramCheck =
+  | { readonly readable: true; readonly totalCount: number }
+  | { readonly readable: false; readonly problem: string };
+
+/**
+ * Decodes `encoded` once to see that it is a histogram a report could hold: base64 can be valid
+ * while its payload is not (a corrupt or hand-edited file), and the decoder would then throw deep
+ * inside a merge or a comparison, or yield nonsense counts. Reading a report checks every histogram
+ * with this, so the error names the file and the field instead.
+ */
+export function checkEncodedHistogram(encoded: string): EncodedHistogramCheck {
+  if (encoded === '') return { readable: true, totalCount: 0 };
+  let decoded: Histogram;
+  try {
+    decoded = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { readable: false, problem: `its payload is not an HdrHistogram (${why.split('\n')[0]})` };
+  }
+  try {
+    const totalCount = decoded.totalCount;
+    // '' is how an empty histogram is written, so an encoded one holds samples of at least 1 µs.
+    if (!Number.isSafeInteger(totalCount) || totalCount <= 0 || !(decoded.maxValue >= 1)) {
+      return { readable: false, problem: `its payload decodes to no valid samples (count ${totalCount}, max ${decoded.maxValue})` };
+    }
+    return { readable: true, totalCount };
+  } finally {
+    decoded.destroy();
+  }
+}
+
 /** Adds an encoded histogram into `target` (no-op for `''`). */
 export function addEncoded(target: Histogram, encoded: string): void {
   if (encoded === '') return;

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { ReportError } from '../core/errors.js';
 import { isErrorCause } from '../core/error-cause.js';
-import { SCHEMA_VERSION, type Report } from './schema.js';
+import { PROTOCOLS } from '../core/scenario.js';
+import { checkEncodedHistogram } from './histogram-codec.js';
+import { HELD_PHASES, SCHEMA_VERSION, type Report } from './schema.js';
 
 /**
  * Reading reports back (compare, merge, report): the file is an edge, so its shape is checked
@@ -33,9 +35,42 @@ const str: Check = (v, p) => {
 const bool: Check = (v, p) => {
   if (typeof v !== 'boolean') fail(p, 'true or false', v);
 };
-// Encoded HdrHistograms are base64 ('' when empty); a stray character would fail only deep in the decoder.
+// Encoded HdrHistograms are base64 ('' when empty); a stray character, or valid base64 around a
+// corrupt payload, would fail only deep in the decoder, so each one is decoded once here.
 const histogram: Check = (v, p) => {
   if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) fail(p, 'an encoded histogram (base64)', v);
+  const check = checkEncodedHistogram(v);
+  if (!check.readable) throw new ShapeError(`${p} is not a readable histogram: ${check.problem}`);
+};
+
+/** The samples an encoded histogram holds (it has passed {@link histogram}). */
+function samplesIn(encoded: string): number {
+  const check = checkEncodedHistogram(encoded);
+  return check.readable ? check.totalCount : 0;
+}
+
+function at(value: unknown, dotted: string): unknown {
+  return dotted.split('.').reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), value);
+}
+
+/**
+ * Each summary was computed from the histogram beside it, so its `count` must be the histogram's
+ * sample count: a histogram that decodes but disagrees was damaged (or edited) after the run.
+ * Pairs are [histogram field, summary field], dotted; a pair absent in older reports is skipped.
+ */
+const countsAgree = (pairs: readonly (readonly [string, string])[]): Check => (v, p) => {
+  for (const [histogramField, summaryField] of pairs) {
+    const encoded = at(v, histogramField);
+    const count = at(v, `${summaryField}.count`);
+    if (typeof encoded !== 'string' || typeof count !== 'number') continue;
+    const samples = samplesIn(encoded);
+    if (samples !== count) {
+      throw new ShapeError(`${p}.${histogramField} is not a readable histogram: it holds ${samples} samples where ${p}.${summaryField}.count says ${count}`);
+    }
+  }
+};
+const both = (...checks: readonly Check[]): Check => (v, p) => {
+  for (const check of checks) check(v, p);
 };
 const optional = (check: Check): Check => (v, p) => {
   if (v !== undefined) check(v, p);
@@ -71,7 +106,7 @@ const errors: Check = (v, p) => {
 const latencySummary = shape({ count: num, p50: num, p90: num, p95: num, p99: num, p999: num, max: num, mean: num });
 const addedLatency = shape({ p50: num, p90: num, p99: num });
 
-const stats = shape({
+const statsShape = shape({
   requests: num, successes: num, failures: num, successRate: num, rps: num, bytesIn: num, bytesOut: num,
   throughputMbps: num, latencyMs: latencySummary, serviceTimeMs: latencySummary, latencyMinusOriginMs: optional(latencySummary),
   phasesMs: shape({ connect: latencySummary, proxyHandshake: latencySummary, tls: latencySummary, ttfb: latencySummary }),
@@ -82,6 +117,12 @@ const stats = shape({
     latencyMinusOrigin: optional(histogram),
   }),
 });
+
+const stats = both(statsShape, countsAgree([
+  ['histogram', 'latencyMs'], ['phaseHistograms.serviceTime', 'serviceTimeMs'], ['phaseHistograms.latencyMinusOrigin', 'latencyMinusOriginMs'],
+  ['phaseHistograms.connect', 'phasesMs.connect'], ['phaseHistograms.proxyHandshake', 'phasesMs.proxyHandshake'],
+  ['phaseHistograms.tls', 'phasesMs.tls'], ['phaseHistograms.ttfb', 'phasesMs.ttfb'],
+]));
 
 const seriesStats = shape({
   requests: num, successes: num, failures: num, errors, rps: num, bytesIn: num, p50: num, p99: num, inFlight: num, histogram,
@@ -96,10 +137,31 @@ const sut = shape({
 });
 
 const load: Check = (v, p) => {
-  shape({ model: oneOf('closed', 'open'), achievedRps: num })(v, p);
+  shape({ model: oneOf('closed', 'open'), achievedRps: num, requests: optional(num) })(v, p);
   const model = (v as { model: string }).model;
-  if (model === 'closed') shape({ concurrency: num })(v, p);
-  else shape({ offeredRps: num, maxInFlight: num, scheduleKept: bool })(v, p);
+  if (model === 'closed') shape({ concurrency: num, shareOf: optional(shape({ shardCount: num, concurrency: num, requests: optional(num) })) })(v, p);
+  else {
+    const shareOf = shape({ shardCount: num, offeredRps: optional(num), maxInFlight: num, requests: optional(num) });
+    shape({ offeredRps: num, maxInFlight: num, scheduleKept: bool, shareOf: optional(shareOf) })(v, p);
+  }
+};
+
+const heldPhases = shape({ connect: latencySummary, proxyHandshake: latencySummary, tls: latencySummary });
+const held = both(
+  shape({
+    target: num, protocol: oneOf(...PROTOCOLS), origin: oneOf('http', 'https'), established: num, failed: num, closedEarly: num, errors,
+    phasesMs: heldPhases, phaseHistograms: shape({ connect: histogram, proxyHandshake: histogram, tls: histogram }),
+    openingMs: num, holdMs: num, trickle: optional(shape({ intervalMs: num, ok: num, failed: num })),
+    sutRssBaselineMiB: nullable(num), sutRssHeldMiB: nullable(num), sutRssPerThousandMiB: nullable(num), hint: optional(str),
+  }),
+  countsAgree(HELD_PHASES.map((phase) => [`phaseHistograms.${phase}`, `phasesMs.${phase}`] as const)),
+);
+
+const mergeInfo: Check = (v, p) => {
+  shape({ mode: oneOf('shards', 'sequential'), reports: num })(v, p);
+  if ((v as { mode: string }).mode === 'sequential') {
+    shape({ runs: arrayOf(shape({ startedAt: str, durationMs: num, requests: num, runId: optional(str) })) })(v, p);
+  }
 };
 
 const report = shape({
@@ -109,6 +171,7 @@ const report = shape({
   environment: shape({ node: str, platform: str, arch: str, osRelease: str, cpus: num, cpuModel: str, totalMemoryMiB: num }),
   startedAt: str, durationMs: num, warmupMs: num, partial: bool,
   shards: optional(arrayOf(shape({ index: num, count: num }))),
+  runId: optional(str), merged: optional(mergeInfo),
   load, totals: stats, byKind: recordOf(stats), byProtocol: recordOf(stats),
   series: arrayOf(shape({ t: num, totals: seriesStats, byKind: recordOf(seriesStats) })),
   harness: shape({ workers: num, rssPeakMiB: num, cpuPercent: num, cpuUsPerRequest: num, eventLoopDelayP99Ms: num, saturated: bool }),
@@ -119,6 +182,7 @@ const report = shape({
       latencyAddedMs: addedLatency, basis: optional(oneOf('minus-origin', 'latency')), latencyAddedGrossMs: optional(addedLatency), throughputRatio: num,
     })),
   })),
+  held: optional(held),
   thresholds: arrayOf(shape({ expression: str, metric: str, kind: optional(str), op: oneOf('<', '<=', '>', '>=', '=='), limit: num, value: num, passed: bool })),
   warnings: arrayOf(shape({ code: str, message: str })),
 });

@@ -1,9 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportError } from '../../core/errors.js';
+import { createHistogram, encodeHistogram } from '../../reports/histogram-codec.js';
 import { proxyOverhead } from '../../reports/proxy-overhead.js';
 import { parseReport, readReport } from '../../reports/read-report.js';
 import type { Report } from '../../reports/schema.js';
@@ -128,6 +130,45 @@ function fieldPaths(node: Record<string, unknown>, prefix = ''): string[] {
     return [path, ...nested];
   });
 }
+
+describe('parseReport with a damaged histogram', () => {
+  /** Valid base64 around a payload that is no HdrHistogram. */
+  const garbage = Buffer.from('these bytes are no histogram at all').toString('base64');
+  /** A compressed-histogram header around deflated nonsense: it inflates, then is no histogram. */
+  const badPayload = (() => {
+    const inner = Buffer.alloc(120, 0x5a);
+    inner.writeUInt32BE(0x1c849313, 0);
+    const deflated = deflateSync(inner);
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(0x1c849304, 0);
+    head.writeUInt32BE(deflated.length, 4);
+    return Buffer.concat([head, deflated]).toString('base64');
+  })();
+  const threeSamples = (() => {
+    const h = createHistogram();
+    for (const us of [100, 200, 300]) h.recordValue(us);
+    const encoded = encodeHistogram(h);
+    h.destroy();
+    return encoded;
+  })();
+  const serviceTimeCount = report.byKind['get-1k']!.serviceTimeMs.count;
+
+  it.each([
+    ['garbage in valid base64', 'totals.histogram', garbage, 'r.json: totals.histogram is not a readable histogram: its payload is not an HdrHistogram ('],
+    ['a payload that inflates to nonsense', 'byKind.get-1k.phaseHistograms.ttfb', badPayload, 'r.json: byKind.get-1k.phaseHistograms.ttfb is not a readable histogram: '],
+    [
+      'a histogram whose count disagrees with its summary', 'byKind.get-1k.phaseHistograms.serviceTime', threeSamples,
+      `r.json: byKind.get-1k.phaseHistograms.serviceTime is not a readable histogram: it holds 3 samples where byKind.get-1k.serviceTimeMs.count says ${serviceTimeCount}`,
+    ],
+  ])('names the file and the field for %s', (_name, path, value, message) => {
+    expect(() => parseReport(withField(path, value), 'r.json')).toThrow(ReportError);
+    expect(() => parseReport(withField(path, value), 'r.json')).toThrow(message);
+  });
+
+  it('checks the histograms of the series too', () => {
+    expect(() => parseReport(seriesField('totals.histogram', garbage), 'r.json')).toThrow('r.json: series[0].totals.histogram is not a readable histogram');
+  });
+});
 
 describe('readReport', () => {
   let dir = '';
