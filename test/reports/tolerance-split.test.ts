@@ -1,16 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareFiles } from '../../harness/cli/commands/compare.js';
+import { compareFiles } from '../../reports/compare/compare-files.js';
 import { isTolerance } from '../../reports/compare/tolerances.js';
+import type { ThresholdResult } from '../../reports/schema.js';
 import { writeReportJson } from '../../reports/writers/json-file.js';
 import { runCli } from '../support/cli.js';
 import { latencySamples, noisyCounts, syntheticReport } from '../support/synthetic-report.js';
 
 /**
  * `run` and `compare` split their `--threshold` values into tolerances and gates with one rule
- * (reports/compare/tolerances.ts isTolerance): the same expression is the same thing to both.
+ * (reports/compare/tolerances.ts isTolerance): the same expression is the same thing to both, shown
+ * through the CLI of each.
  * Kinds are `get-1k`, the kind of the built-in `http-get`, so a gate naming it applies to both.
  */
 const SPLIT: readonly (readonly [string, 'tolerance' | 'gate'])[] = [
@@ -44,8 +46,11 @@ describe.each(SPLIT)('--threshold %s', (expression, expected) => {
   });
 
   it(`is a ${expected} to compare (a gate is evaluated on the current report, a tolerance is not)`, async () => {
-    const outcome = await compareFiles({ baseline: join(dir, 'base.json'), current: join(dir, 'current.json'), threshold: [expression] }, () => undefined);
-    expect(outcome.thresholds.map((t) => t.expression)).toEqual(expected === 'gate' ? [expression] : []);
+    const out = join(dir, `${SPLIT.findIndex(([e]) => e === expression)}.json`);
+    const result = await runCli(['compare', join(dir, 'base.json'), join(dir, 'current.json'), '--threshold', expression, '--json', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const written = JSON.parse(await readFile(out, 'utf8')) as { thresholds: ThresholdResult[] };
+    expect(written.thresholds.map((t) => t.expression)).toEqual(expected === 'gate' ? [expression] : []);
   });
 
   it(`is a ${expected} to run (without --baseline a tolerance is refused, a gate accepted)`, async () => {
