@@ -54,7 +54,10 @@ export async function startChildService<Ready>(options: ChildServiceOptions<Read
   }
   const startedMs = performance.now();
   // No inherited execArgv: an --inspect or loader flag of the harness must not be applied twice.
-  const child = fork(entry, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+  // detached: its own process group, so the SIGINT a terminal sends to the harness's whole group on
+  // Ctrl-C does not kill it mid-run (every in-flight request would fail); the harness drains, then
+  // stops it. It still never outlives the harness: it exits when the IPC channel closes.
+  const child = fork(entry, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [], detached: true });
   const tail = new OutputTail(STDERR_TAIL_LINES * 2);
   const sink = tail.sink();
   child.stderr?.on('data', (chunk: Buffer) => sink.write(chunk));

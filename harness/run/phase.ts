@@ -8,6 +8,11 @@ import type { RunOptions, RunProgress } from '../config/run-options.js';
 import type { RunSut } from './start-sut.js';
 import { runWorkers } from '../workers/worker-pool.js';
 
+/** A load phase's figures, and the workers that failed in it (see PoolResult.failures). */
+export interface LoadPhaseOutcome extends PhaseOutcome {
+  readonly workerFailures: readonly string[];
+}
+
 /**
  * One load phase: plans the workers, runs them, and aggregates their batches. The harness and SUT
  * monitors (proxied phase only) are told when the measured part starts and ends.
@@ -18,7 +23,7 @@ export async function runPhase(
   options: RunOptions,
   monitors: { harness?: HarnessMonitor; sut?: RunSut },
   protocolOverride?: Protocol,
-): Promise<PhaseOutcome> {
+): Promise<LoadPhaseOutcome> {
   const plans = planWorkers(config, endpoints, protocolOverride);
   const aggregator = new Aggregator(config.scenario.mix.map((m) => m.name), plans.length);
   let startAtWallMs = Date.now();
@@ -59,6 +64,7 @@ export async function runPhase(
       ...(usage ? { usage } : {}),
       startAtWallMs,
       interrupted: pool.interrupted,
+      workerFailures: pool.failures,
     };
   } finally {
     timers.forEach((t) => clearTimeout(t));

@@ -8,6 +8,7 @@ import { attachSut } from '../sut/attached-sut.js';
 import { spawnSut, type SpawnedSut } from '../sut/spawned-sut.js';
 import { SUT_DEFAULTS, SutMonitor } from '../sut/sut-monitor.js';
 import { canConnect, waitForPort } from '../sut/wait-for-port.js';
+import { watchProcessExit } from '../sut/watch-exit.js';
 import { redactCommand, redactPasswords } from '../config/redact-secrets.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { SutOptions } from '../config/run-options.js';
@@ -70,7 +71,10 @@ export async function startRunSut(config: RunConfig, targets: RunTargets): Promi
       source: 'spawned',
       command: redactCommand(spawned.command, config),
       startupMs,
-      exitedEarly: spawned.exited.then((e) => redactPasswords(`the proxy under test exited during the run (${e.signal ?? `code ${e.code}`}): ${spawned.stderrTail(5)}`, config)),
+      exitedEarly: spawned.exitedWithOutput.then((e) => {
+        const tail = spawned.stderrTail(5);
+        return redactPasswords(`the proxy under test exited during the run (${e.signal ?? `code ${e.code}`})${tail ? `; its last output:\n${tail}` : ''}`, config);
+      }),
       stop: async () => {
         await monitor.stop();
         await spawned.stop();
@@ -80,8 +84,20 @@ export async function startRunSut(config: RunConfig, targets: RunTargets): Promi
   if (sut?.kind === 'attach') {
     const attached = await attachSut(sut.pid);
     const monitor = monitorOf(attached.pid);
-    // A process's own command line may carry the proxy's password (microsocks -P).
-    return { ...endpoints, monitor, source: 'attached', command: redactCommand(attached.command, config), stop: () => monitor.stop() };
+    // Not our child: its exit event is its parent's, so /proc is polled at the sampling interval.
+    const watch = watchProcessExit(attached.pid, config.sutSampleIntervalMs);
+    return {
+      ...endpoints,
+      monitor,
+      source: 'attached',
+      // A process's own command line may carry the proxy's password (microsocks -P).
+      command: redactCommand(attached.command, config),
+      exitedEarly: watch.exited.then(() => `the attached proxy under test (pid ${attached.pid}) exited during the run`),
+      stop: async () => {
+        watch.stop();
+        await monitor.stop();
+      },
+    };
   }
   return { ...endpoints, stop: async () => undefined };
 }
@@ -132,7 +148,7 @@ async function spawnUntilEveryPortReady(config: RunConfig, sut: SpawnOptions): P
       ? `exited (${exit.signal ?? `code ${exit.code}`}) before ${port.host}:${port.port} accepted connections`
       : `accepted connections on ${first.host}:${first.port} but not on ${port.host}:${port.port} within ${readyTimeoutMs} ms; it was stopped`;
     const tail = redact(spawned.stderrTail());
-    throw new SutError(`the SUT '${redactCommand(sut.command, config)}' ${why}${tail ? `; its last output:\n${tail}` : ''}`, tail);
+    throw new SutError(`the SUT '${redactCommand(sut.command, config)}' ${why}`, tail);
   }
   return { spawned, startupMs: spawned.startupMs + (performance.now() - waitStartMs) };
 }

@@ -41,6 +41,11 @@ export interface SpawnedSut {
   stderrTail(lines?: number): string;
   /** Resolves when it exits, with code/signal. */
   readonly exited: Promise<SutExit>;
+  /**
+   * Resolves like `exited`, once its last output has reached {@link SpawnedSut.stderrTail} too (at
+   * most {@link OUTPUT_FLUSH_MS} later: a child of it may hold the pipes open).
+   */
+  readonly exitedWithOutput: Promise<SutExit>;
   /** SIGTERM, then SIGKILL to its whole process group after the grace period; resolves once it is gone. */
   stop(): Promise<void>;
 }
@@ -145,10 +150,14 @@ export async function spawnSut(options: SpawnSutOptions): Promise<SpawnedSut> {
     const why = exitedBeforeReady
       ? describeExit(await exited)
       : `was not ready within ${readyTimeoutMs} ms (nothing accepted connections on ${host}:${port}); it was stopped`;
-    const stderrTail = tail.tail();
-    throw new SutError(`the SUT '${redactProxyUrl(options.command)}' ${why}${stderrTail ? `; its last output:\n${stderrTail}` : ''}`, stderrTail);
+    // One line; its last output travels beside it (the CLI prints it below, the report appends it).
+    throw new SutError(`the SUT '${redactProxyUrl(options.command)}' ${why}`, tail.tail());
   }
-  return { pid, startupMs, command: options.command, stderrTail: (lines = 20) => tail.tail(lines), exited, stop };
+  const exitedWithOutput = exited.then(async (exit) => {
+    await Promise.race([closed, delay(OUTPUT_FLUSH_MS)]);
+    return exit;
+  });
+  return { pid, startupMs, command: options.command, stderrTail: (lines = 20) => tail.tail(lines), exited, exitedWithOutput, stop };
 }
 
 /** SIGTERM to the SUT; SIGKILL to its process group after `graceMs`; then any leftovers of the group. */

@@ -11,8 +11,13 @@ import { UsageError } from '../../core/errors.js';
 
 const FIELD = '--sut';
 const BLANKS = new Set([' ', '\t', '\n']);
-/** sh control and redirection operators: without a shell they would silently become arguments. */
-const OPERATORS = new Set(['|', '&', ';', '<', '>', '(', ')']);
+/**
+ * sh control and redirection operators (`|`, `||`, `&`, `&&`, `;`, `<`, `>`) and command
+ * substitution (`` ` ``, `$(`): without a shell they would silently become arguments, or a command
+ * meant to run would be passed as text. Parentheses alone are not refused: argv splitting makes
+ * `node -e process.exit(3)` mean what it says.
+ */
+const OPERATORS = new Set(['|', '&', ';', '<', '>']);
 /** Characters a backslash escapes inside double quotes (XCU 2.2.3); before others it stays. */
 const DQUOTE_ESCAPABLE = new Set(['"', '\\', '$', '`']);
 
@@ -29,12 +34,25 @@ function readSingleQuoted(text: string, from: number): [string, number] {
   return [text.slice(from, close), close + 1];
 }
 
+/** The command substitution (`` ` `` or `$(`) starting at `i`, if any: sh runs it, even inside "…". */
+function substitutionAt(text: string, i: number): string | undefined {
+  if (text[i] === '`') return '`';
+  return text.startsWith('$(', i) ? '$(' : undefined;
+}
+
+/** Throws the usage error for a shell operator or substitution found in the command line. */
+function refuseOperator(operator: string): never {
+  throw new UsageError(FIELD, `runs without a shell, so '${operator}' has no meaning there; put it in single quotes to pass it as an argument, or wrap the command in sh -c '…'`);
+}
+
 /** Reads a "…" span starting after the opening quote; returns the text and the index after `"`. */
 function readDoubleQuoted(text: string, from: number): [string, number] {
   let out = '';
   for (let i = from; i < text.length; i++) {
     const c = text[i] as string;
     if (c === '"') return [out, i + 1];
+    const substitution = substitutionAt(text, i);
+    if (substitution) refuseOperator(substitution);
     if (c === '\\' && i + 1 < text.length) {
       const next = text[i + 1] as string;
       if (next === '\n') { i++; continue; }
@@ -71,9 +89,8 @@ export function splitCommand(commandLine: string): string[] {
       i += 2;
       continue;
     }
-    if (OPERATORS.has(c)) {
-      throw new UsageError(FIELD, `runs without a shell, so '${c}' has no meaning there; quote it to pass it as an argument, or wrap the command in sh -c '…'`);
-    }
+    const operator = OPERATORS.has(c) ? c : substitutionAt(commandLine, i);
+    if (operator) refuseOperator(operator);
     token = { word: token.word + c, started: true };
     i++;
   }

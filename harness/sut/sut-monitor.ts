@@ -81,6 +81,7 @@ export class SutMonitor {
   private phase: Phase = 'before';
   private previous: Previous | undefined;
   private samplerFailure: string | undefined;
+  private samplerFailures = 0;
   private recorded = 0;
   private lastRssBytes = 0;
   private readonly all = new SutPhaseStats();
@@ -184,6 +185,7 @@ export class SutMonitor {
     } catch (err) {
       // A sampler failure must not fail the run; it is reported once, and sampling goes on.
       this.samplerFailure ??= err instanceof Error ? err.message : String(err);
+      this.samplerFailures++;
       return;
     }
     if (!sample) {
@@ -297,5 +299,18 @@ export class SutMonitor {
   /** The first error the sampler threw, if any (sampling went on without that sample). */
   get samplingError(): string | undefined {
     return this.samplerFailure;
+  }
+
+  /**
+   * The `sut_sampling_failed` warning when any sample could not be taken: how many, and the first
+   * error, so a reader knows the RSS and CPU figures miss those moments. Undefined otherwise.
+   */
+  samplingWarning(): ReportWarning | undefined {
+    if (this.samplerFailures === 0) return undefined;
+    const taken = `${this.recorded} sample${this.recorded === 1 ? '' : 's'} taken`;
+    return {
+      code: 'sut_sampling_failed',
+      message: `${this.samplerFailures} of the SUT's resource samples failed (${taken}); its RSS and CPU figures miss those moments. First error: ${this.samplerFailure}`,
+    };
   }
 }

@@ -7,6 +7,7 @@ import { Recorder } from '../recorder/recorder.js';
 import type { BatchMessage, WorkerHealth, WorkerMessage } from '../recorder/batch.js';
 import { WeightedChoice } from './weighted-choice.js';
 import type { WorkerPlan } from './worker-plan.js';
+import { workerFaultHook } from './fault-injection.js';
 import { createTransport, type Transport } from '../transports/index.js';
 
 /** Sampling interval of the event-loop delay monitor, ms. */
@@ -49,6 +50,8 @@ export class WorkerRun {
   private pendingKind = -1;
   private measureStartMs = Infinity;
   private stoppedStartingAtMs: number | undefined;
+  /** Tests only: see fault-injection.ts. */
+  private readonly afterRequest: (() => void) | undefined;
 
   constructor(
     private readonly plan: WorkerPlan,
@@ -58,6 +61,7 @@ export class WorkerRun {
     this.choice = new WeightedChoice(plan.kinds.map((k) => k.weight), plan.seed);
     this.backoffJitter = backoffRandom(plan.seed);
     this.transports = plan.transports.map((options) => createTransport(options));
+    this.afterRequest = workerFaultHook(plan.workerIndex);
   }
 
   /** Asks the worker to stop starting requests (Ctrl-C); in-flight requests finish. */
@@ -153,6 +157,7 @@ export class WorkerRun {
     const sentAtMs = this.clock.now();
     const outcome = await this.transports[kind.transportIndex]!.execute(kind.request);
     this.inFlight--;
+    this.afterRequest?.();
     if (!outcome.ok) this.lastFailedKind = kindIndex;
     if (!measured) {
       // Warm-up requests are in no figure, not even the setup phases of the connections they open:
