@@ -18,6 +18,11 @@ describe('splitCommand', () => {
     ['echo a\\\nb', ['echo', 'ab']],
     [`echo "line\\\ncontinued"`, ['echo', 'linecontinued']],
     [`echo '|' "&" \\;`, ['echo', '|', '&', ';']],
+    // Parentheses mean nothing without a shell: argv splitting passes them as they are.
+    ['node -e process.exit(3)', ['node', '-e', 'process.exit(3)']],
+    ['(squid) f(x)', ['(squid)', 'f(x)']],
+    // Substitutions quoted or escaped so that sh would not run them either.
+    [`echo '$(id)' '\`id\`' \\$(x) "\\$(y) \\\`z\\\`" $HOME(`, ['echo', '$(id)', '`id`', '$(x)', '$(y) `z`', '$HOME(']],
   ])('splits %j into %j', (line, argv) => {
     expect(splitCommand(line)).toEqual(argv);
   });
@@ -30,6 +35,14 @@ describe('splitCommand', () => {
     ['a pipe', 'squid | tee log', /without a shell, so '\|'/],
     ['a redirection', 'squid > log', /without a shell, so '>'/],
     ['a command separator', 'squid; rm x', /without a shell, so ';'/],
+    ['an and-list', 'squid -N && echo up', /without a shell, so '&'/],
+    ['an or-list', 'squid -N || echo down', /without a shell, so '\|'/],
+    ['a background operator', 'squid -N &', /without a shell, so '&'/],
+    ['an input redirection', 'squid < conf', /without a shell, so '<'/],
+    ['a command substitution', 'squid -f $(pwd)/squid.conf', /without a shell, so '\$\('/],
+    ['a command substitution in double quotes', 'squid -f "$(pwd)/squid.conf"', /without a shell, so '\$\('/],
+    ['backticks', 'squid -f `pwd`/squid.conf', /without a shell, so '`'/],
+    ['backticks in double quotes', 'squid -f "`pwd`/squid.conf"', /without a shell, so '`'/],
   ])('refuses %s with a usage error naming --sut', (_what, line, message) => {
     const err = (() => {
       try {
