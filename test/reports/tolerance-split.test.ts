@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareFiles } from '../../reports/compare/compare-files.js';
 import { isTolerance } from '../../reports/compare/tolerances.js';
 import type { ThresholdResult } from '../../reports/schema.js';
 import { writeReportJson } from '../../reports/writers/json-file.js';
