@@ -12,34 +12,108 @@ type HeldPhase = (typeof HELD_PHASES)[number];
  * baseline. Each rule says what the merged figure means when shards ran side by side.
  */
 
-/** Load of shards together: concurrency and offered rate add; `achievedRps` is the merged total rate. */
-export function mergeLoad(loads: readonly LoadSummary[], achievedRps: number): LoadSummary {
-  if (loads.every((l) => l.model === 'closed')) {
-    return { model: 'closed', concurrency: loads.reduce((n, l) => n + (l.model === 'closed' ? l.concurrency : 0), 0), achievedRps };
+type ClosedLoad = Extract<LoadSummary, { model: 'closed' }>;
+type OpenLoad = Extract<LoadSummary, { model: 'open' }>;
+
+function sumOf(values: readonly number[]): number {
+  return values.reduce((n, v) => n + v, 0);
+}
+
+/** The sum of a figure every load has, or undefined when any lacks it (a bound only some had is no bound). */
+function sumIfAll(values: readonly (number | undefined)[]): number | undefined {
+  return values.every((v): v is number => v !== undefined) && values.length > 0 ? sumOf(values) : undefined;
+}
+
+function byModel(loads: readonly LoadSummary[]): { closed: ClosedLoad[] } | { open: OpenLoad[] } {
+  const closed = loads.filter((l): l is ClosedLoad => l.model === 'closed');
+  if (closed.length === loads.length) return { closed };
+  const open = loads.filter((l): l is OpenLoad => l.model === 'open');
+  if (open.length !== loads.length) throw new ReportError('cannot merge runs with different load models (open and closed)');
+  return { open };
+}
+
+/**
+ * Load of the shards of one run, side by side. Each shard reports its share of the load; when every
+ * shard is merged, the merged load is the whole run's (`shareOf`, which every shard carries alike,
+ * exact where a sum of shares would carry rounding). With shards missing, or from reports written
+ * before `shareOf` existed, the shares add, and `shareOf` stays to say what they are a share of.
+ * `achievedRps` is the merged total rate.
+ */
+export function mergeShardLoads(loads: readonly LoadSummary[], achievedRps: number, allShards: boolean): LoadSummary {
+  const models = byModel(loads);
+  const requests = sumIfAll(loads.map((l) => l.requests));
+  if ('closed' in models) {
+    const shareOf = models.closed[0]?.shareOf;
+    if (allShards && shareOf) {
+      return { model: 'closed', concurrency: shareOf.concurrency, achievedRps, ...(shareOf.requests !== undefined ? { requests: shareOf.requests } : {}) };
+    }
+    const concurrency = sumOf(models.closed.map((l) => l.concurrency));
+    return { model: 'closed', concurrency, achievedRps, ...(requests !== undefined ? { requests } : {}), ...(shareOf && !allShards ? { shareOf } : {}) };
   }
-  const open = loads.filter((l): l is Extract<LoadSummary, { model: 'open' }> => l.model === 'open');
-  if (open.length !== loads.length) throw new ReportError('cannot merge shards run with different load models (open and closed)');
+  const open = models.open;
+  const shareOf = open[0]?.shareOf;
+  const scheduleKept = open.every((l) => l.scheduleKept);
+  if (allShards && shareOf) {
+    return {
+      model: 'open',
+      offeredRps: shareOf.offeredRps ?? roundRate(sumOf(open.map((l) => l.offeredRps))),
+      achievedRps,
+      maxInFlight: shareOf.maxInFlight,
+      scheduleKept,
+      ...(shareOf.requests !== undefined ? { requests: shareOf.requests } : {}),
+    };
+  }
   return {
     model: 'open',
-    offeredRps: Math.round(open.reduce((n, l) => n + l.offeredRps, 0) * 100) / 100,
+    offeredRps: roundRate(sumOf(open.map((l) => l.offeredRps))),
     achievedRps,
-    // Shards' peaks need not coincide: the sum is an upper bound of the merged peak.
-    maxInFlight: open.reduce((n, l) => n + l.maxInFlight, 0),
-    scheduleKept: open.every((l) => l.scheduleKept),
+    maxInFlight: sumOf(open.map((l) => l.maxInFlight)),
+    scheduleKept,
+    ...(requests !== undefined ? { requests } : {}),
+    ...(shareOf && !allShards ? { shareOf } : {}),
   };
 }
 
 /**
- * Harness resources of all shards: workers add, CPU per request is exact (total CPU over total
- * requests), and the rest is the busiest shard's, because each shard is its own process (often on
- * its own machine) and the question these figures answer is "was any generator the bottleneck?".
+ * Load of whole runs back to back (`merge --sequential`): the offered rate is the mean over the
+ * summed measured time; concurrency and the in-flight limit are the highest any run had; the
+ * `--requests` bounds add. `achievedRps` is the merged total rate.
  */
-export function mergeHarness(reports: readonly Report[]): HarnessResources {
+export function mergeSequentialLoads(reports: readonly Report[], achievedRps: number): LoadSummary {
+  const models = byModel(reports.map((r) => r.load));
+  const requests = sumIfAll(reports.map((r) => r.load.requests));
+  const bound = requests !== undefined ? { requests } : {};
+  if ('closed' in models) {
+    return { model: 'closed', concurrency: Math.max(...models.closed.map((l) => l.concurrency)), achievedRps, ...bound };
+  }
+  const totalMs = sumOf(reports.map((r) => r.durationMs));
+  const offeredTimesMs = sumOf(models.open.map((l, i) => l.offeredRps * (reports[i]?.durationMs ?? 0)));
+  return {
+    model: 'open',
+    offeredRps: totalMs > 0 ? roundRate(offeredTimesMs / totalMs) : 0,
+    achievedRps,
+    maxInFlight: Math.max(...models.open.map((l) => l.maxInFlight)),
+    scheduleKept: models.open.every((l) => l.scheduleKept),
+    ...bound,
+  };
+}
+
+function roundRate(rps: number): number {
+  return Math.round(rps * 100) / 100;
+}
+
+/**
+ * Harness resources of all shards: workers add (side by side) or are the most any run had (back to
+ * back, `sequential`), CPU per request is exact (total CPU over total requests), and the rest is the
+ * busiest report's, because each shard is its own process (often on its own machine) and the
+ * question these figures answer is "was any generator the bottleneck?".
+ */
+export function mergeHarness(reports: readonly Report[], sequential = false): HarnessResources {
   const requests = reports.reduce((n, r) => n + r.totals.requests, 0);
   const cpuUs = reports.reduce((n, r) => n + r.harness.cpuUsPerRequest * r.totals.requests, 0);
   const max = (pick: (h: HarnessResources) => number): number => Math.max(...reports.map((r) => pick(r.harness)));
   return {
-    workers: reports.reduce((n, r) => n + r.harness.workers, 0),
+    workers: sequential ? max((h) => h.workers) : reports.reduce((n, r) => n + r.harness.workers, 0),
     rssPeakMiB: max((h) => h.rssPeakMiB),
     cpuPercent: max((h) => h.cpuPercent),
     cpuUsPerRequest: requests > 0 ? Math.round((cpuUs / requests) * 100) / 100 : 0,
@@ -69,16 +143,30 @@ export function mergeSut(reports: readonly Report[]): SutResources | null {
 }
 
 /**
- * Merges the direct baselines when every shard ran one. Its measured time is not in the report, so
- * it is read back from the longest shard's requests / rps (shards ran it side by side).
+ * The SUT over runs back to back (`merge --sequential`): the run whose proxy peaked highest in RSS
+ * is kept (the worst), with its CPU per 1000 requests replaced by the mean over every run's requests.
  */
-export function mergeDirectBaseline(reports: readonly Report[], byKind: Readonly<Record<string, Stats>>): Report['directBaseline'] {
+export function mergeSequentialSut(reports: readonly Report[]): SutResources | null {
+  const observed = reports.flatMap((r) => (r.sut ? [{ sut: r.sut, requests: r.totals.requests }] : []));
+  const first = observed[0];
+  if (!first) return null;
+  const worst = observed.reduce((top, o) => (o.sut.rssPeakMiB > top.sut.rssPeakMiB ? o : top));
+  const requests = sumOf(observed.map((o) => o.requests));
+  const cpuMs = sumOf(observed.map((o) => (o.sut.cpuMsPer1kRequests * o.requests) / 1000));
+  return { ...worst.sut, cpuMsPer1kRequests: requests > 0 ? Math.round((cpuMs / requests) * 1000 * 1000) / 1000 : 0 };
+}
+
+/**
+ * Merges the direct baselines when every report has one. Its measured time is not in the report,
+ * so each report's is read back from its requests / rps; shards ran theirs side by side (the
+ * longest counts), runs added back to back (`sequential`) one after another (they add).
+ */
+export function mergeDirectBaseline(reports: readonly Report[], byKind: Readonly<Record<string, Stats>>, sequential = false): Report['directBaseline'] {
   const baselines = reports.map((r) => r.directBaseline);
   if (baselines.some((b) => b === undefined)) return undefined;
   const records = baselines.flatMap((b) => (b ? [b.byKind] : []));
-  const measuredMs = Math.max(
-    ...records.flatMap((record) => Object.values(record).map((s) => (s.rps > 0 ? (s.requests / s.rps) * 1000 : 0))),
-  );
+  const eachMs = records.map((record) => Math.max(0, ...Object.values(record).map((s) => (s.rps > 0 ? (s.requests / s.rps) * 1000 : 0))));
+  const measuredMs = sequential ? sumOf(eachMs) : Math.max(...eachMs);
   const direct = mergeStatsRecords(records, measuredMs) as Record<string, Stats>;
   return { byKind: direct, overheadByKind: overheadByKind(byKind, direct) };
 }

@@ -68,7 +68,9 @@ export function runWarnings(inputs: WarningInputs): ReportWarning[] {
   }
   if (load.model === 'open' && !load.scheduleKept) {
     const why = scheduleMissCauses(inputs).join('; and ');
-    warnings.push({ code: 'schedule_not_kept', message: `The open-model schedule was not kept: offered ${load.offeredRps} req/s, achieved ${load.achievedRps} (${totals.late} late, ${totals.dropped} dropped) because ${why}. Latency is still measured from the intended start.` });
+    // A shard is judged against its own share of the rate, and says so.
+    const share = load.shareOf ? ` (this shard's 1/${load.shareOf.shardCount} share${load.shareOf.offeredRps !== undefined ? ` of ${load.shareOf.offeredRps}` : ''})` : '';
+    warnings.push({ code: 'schedule_not_kept', message: `The open-model schedule was not kept: offered ${load.offeredRps} req/s${share}, achieved ${load.achievedRps} (${totals.late} late, ${totals.dropped} dropped) because ${why}. Latency is still measured from the intended start.` });
   }
   if (inputs.keepAlive && totals.requests >= WARNING_LIMITS.minRequestsForReuseWarning && totals.connections.reused === 0) {
     warnings.push({ code: 'no_connection_reuse', message: `No connection was reused: the proxy closed every connection after one response (${totals.connections.opened} opened). Clients pay a new connection per request through it.` });

@@ -108,6 +108,6 @@ describe('compare and merge command handlers', () => {
 
   it('merge refuses reports of different scenarios with exit code 2', async () => {
     const result = await exitOf(() => mergeFiles({ reports: [file('base.json'), file('other.json')], output: file('bad.json') }, () => undefined));
-    expect(result).toEqual({ code: 2, message: "cannot merge different scenarios: report 1 is 'synthetic', report 2 is 'other'" });
+    expect(result).toEqual({ code: 2, message: `cannot merge different scenarios: ${file('base.json')} is 'synthetic', ${file('other.json')} is 'other'` });
   });
 });

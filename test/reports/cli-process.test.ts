@@ -60,10 +60,10 @@ describe('proxybench compare and merge as a child process', () => {
   it.each([
     ['different scenarios', ['compare', 'base.json', 'other.json'], "proxybench: cannot compare different scenarios: baseline 'synthetic', current 'other'; pass --force to compare anyway"],
     ['a bad tolerance', ['compare', 'base.json', 'slow.json', '-t', 'p99:-5%'], 'proxybench: --threshold: p99:-5% — p99 gets worse upwards, so write +5%'],
-    ['shards of different runs', ['merge', 'base.json', 'other.json', '-o', 'x.json'], "proxybench: cannot merge different scenarios: report 1 is 'synthetic', report 2 is 'other'"],
+    ['shards of different runs', ['merge', 'base.json', 'other.json', '-o', 'x.json'], "proxybench: cannot merge different scenarios: {dir}/base.json is 'synthetic', {dir}/other.json is 'other'"],
   ])('exits 2 with one line for %s', async (_name, [command = '', ...args], line) => {
     const result = await proxybench([command, ...args.map((a) => (a.endsWith('.json') ? file(a) : a))]);
-    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: `${line}\n` });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: `${line.replaceAll('{dir}', dir)}\n` });
   });
 
   it('merge writes the merged report and exits 0', async () => {

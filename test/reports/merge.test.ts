@@ -119,7 +119,12 @@ describe('mergeReports', () => {
   it.each([
     ['different scenarios', () => [shard(0), shard(1, { scenario: 'other' })], "different scenarios: report 1 is 'synthetic', report 2 (shard 2/3) is 'other'"],
     ['different configs', () => [shard(0), shard(1, { config: { concurrency: 60 } })], 'config.concurrency is 30 in report 1 and 60 in report 2 (shard 2/3)'],
-    ['the same shard twice', () => [shard(0), shard(1), shard(1)], 'shard 2/3 is given twice'],
+    ['the same report twice', () => [shard(0), shard(1), shard(1)], 'cannot merge a report with itself: report 2 and report 3 are the same report'],
+    ['the same shard twice', () => [shard(0), shard(1), shard(1, { aligned: true })], 'shard 2/3 is given twice (report 2 and report 3)'],
+    ['shard counts that disagree', () => [shard(0), { ...shard(1), shards: [{ index: 1, count: 4 }] }], 'runs split differently: report 1 is one of 3 shards, report 2 one of 4'],
+    ['an unsharded report', () => [shard(0), { ...shard(1), shards: undefined }], 'cannot merge report 2: it is not a shard'],
+    ['shards of different runs', () => [{ ...shard(0), runId: 'aaaa' }, { ...shard(1), runId: 'bbbb' }], 'cannot merge shards of different runs: report 1 has runId aaaa, report 2 (shard 2/3) has bbbb'],
+    ['shards that did not run side by side', () => [shard(0), { ...shard(1), startedAt: new Date((START_SEC + 60) * 1000).toISOString() }], 'report 2 started measuring after report 1 had ended'],
     ['nothing', () => [], 'nothing to merge'],
   ])('refuses %s', (_name, reports, message) => {
     expect(() => mergeReports(reports())).toThrow(ReportError);
@@ -204,5 +209,66 @@ describe('merging hold runs', () => {
   it('refuses to merge a hold run with a report that held nothing', () => {
     const a = { ...shard(0, { aligned: true }), held: held(100, 50, 60, [100]) };
     expect(() => mergeReports([a, shard(1, { aligned: true })])).toThrow(ReportError);
+  });
+});
+
+describe('merging the load of shards', () => {
+  /** Shard `index` of 2 of an open-model run at 300 req/s with 10,000 in flight and 101 requests. */
+  function openShard(index: number): Report {
+    const base = shard(index, { aligned: true });
+    const requests = index === 0 ? 51 : 50;
+    const load: Report['load'] = {
+      model: 'open', offeredRps: 150, achievedRps: 150, maxInFlight: 5000, scheduleKept: true, requests,
+      shareOf: { shardCount: 2, offeredRps: 300, maxInFlight: 10_000, requests: 101 },
+    };
+    return { ...base, shards: [{ index, count: 2 }], config: { ...base.config, shard: { index, count: 2 } }, load };
+  }
+
+  it('gives the whole run\u2019s offered rate and limits when every shard is merged', () => {
+    const merged = mergeReports([openShard(0), openShard(1)]);
+    expect(merged.load).toEqual({ model: 'open', offeredRps: 300, achievedRps: merged.totals.rps, maxInFlight: 10_000, scheduleKept: true, requests: 101 });
+    expect(merged.merged).toEqual({ mode: 'shards', reports: 2 });
+  });
+
+  it('adds the shares and keeps what they are a share of when a shard is missing', () => {
+    const merged = mergeReports([openShard(1)]);
+    expect(merged.load).toMatchObject({ offeredRps: 150, maxInFlight: 5000, requests: 50, shareOf: { shardCount: 2, offeredRps: 300 } });
+  });
+});
+
+describe('merge --sequential', () => {
+  /** A whole run (no shard) of 4 s starting at second `startOffset`. */
+  function wholeRun(seed: number, startOffset: number): Report {
+    return syntheticReport({
+      kinds: { get: { latenciesMs: latencySamples(200, 5, seed), requestsPerSecond: [50, 50, 50, 50], failuresPerSecond: [1, 0, 0, 1] } },
+      startSec: START_SEC + startOffset,
+    });
+  }
+  const a = wholeRun(21, 0);
+  const b = wholeRun(22, 10);
+
+  it('adds counts and histograms, adds durations and computes rates over their sum', () => {
+    const merged = mergeReports([b, a], { mode: 'sequential' });
+    expect(merged.durationMs).toBe(8000);
+    expect(merged.totals.requests).toBe(400);
+    expect(merged.totals.failures).toBe(4);
+    expect(merged.totals.rps).toBe(50);
+    expect(merged.totals.latencyMs.count).toBe(a.totals.latencyMs.count + b.totals.latencyMs.count);
+    expect(merged.startedAt).toBe(a.startedAt);
+    expect(merged.series.map((p) => p.t - START_SEC)).toEqual([0, 1, 2, 3, 10, 11, 12, 13]);
+    expect(merged.merged).toEqual({
+      mode: 'sequential', reports: 2,
+      runs: [{ startedAt: a.startedAt, durationMs: 4000, requests: 200 }, { startedAt: b.startedAt, durationMs: 4000, requests: 200 }],
+    });
+    expect(merged.shards).toBeUndefined();
+    expect(merged.load).toEqual({ model: 'closed', concurrency: 10, achievedRps: 50 });
+  });
+
+  it.each([
+    ['the same report twice', () => [a, a], 'cannot merge a report with itself: report 1 and report 2 are the same report'],
+    ['runs measured at the same time', () => [a, wholeRun(23, 2)], 'cannot add report 1 and report 2 back to back: they were measured at the same time'],
+    ['a lone shard of a run', () => [a, { ...wholeRun(24, 20), shards: [{ index: 1, count: 3 }] }], 'cannot add report 2 (shard 2/3) as a whole run: it holds 1 of 3 shards'],
+  ])('refuses %s', (_name, reports, message) => {
+    expect(() => mergeReports(reports(), { mode: 'sequential' })).toThrow(message);
   });
 });
