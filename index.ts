@@ -26,6 +26,8 @@ export { readReport, parseReport } from './reports/read-report.js';
 export { writeReportJson, writeFileAtomic } from './reports/writers/json-file.js';
 export { writeViews, type ViewPaths } from './reports/writers/write-views.js';
 export { runExitCode } from './reports/verdict.js';
+export { compareFiles, type CompareFilesOptions, type CompareOutcome } from './reports/compare/compare-files.js';
+export { writeReportViews, type ReportViewsOptions, type WrittenView } from './reports/writers/report-views.js';
 export { formatRunSummary } from './reports/writers/console-summary.js';
 export { renderMarkdown } from './reports/writers/markdown.js';
 export { renderJunit } from './reports/writers/junit.js';

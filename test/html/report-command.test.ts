@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeReportViews, reportCommand, type ReportFlags } from '../../harness/cli/commands/report.js';
+import { reportCommand } from '../../harness/cli/commands/report.js';
+import { writeReportViews, type ReportViewsOptions } from '../../reports/writers/report-views.js';
 import { ReportError, UsageError } from '../../core/errors.js';
 import { htmlFixtureReport } from '../support/html-report-fixture.js';
 
@@ -24,13 +25,13 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('proxybench report', () => {
-  it.each<[string, (keyof ReportFlags & ('html' | 'md' | 'junit'))[], string[]]>([
+  it.each<[string, (keyof ReportViewsOptions & ('html' | 'md' | 'junit'))[], string[]]>([
     ['only the HTML page', ['html'], ['<!DOCTYPE html>']],
     ['only Markdown', ['md'], ['### proxybench · proxy-mixed']],
     ['HTML, Markdown and JUnit', ['html', 'md', 'junit'], ['<!DOCTYPE html>', '### proxybench', '<testsuites name="proxybench"']],
   ])('writes %s when asked for it, and nothing else', async (name, formats, starts) => {
     const out = (f: string): string => join(dir, `${name.replace(/\W+/g, '-')}.${f}`);
-    const flags: ReportFlags = { report: runPath, ...Object.fromEntries(formats.map((f) => [f, out(f)])) };
+    const flags: ReportViewsOptions = { report: runPath, ...Object.fromEntries(formats.map((f) => [f, out(f)])) };
     const written = await writeReportViews(flags);
     expect(written.map((w) => w.format)).toEqual(formats);
     formats.forEach((f, i) => {
@@ -52,7 +53,7 @@ describe('proxybench report', () => {
     expect(readFileSync(md, 'utf8')).toMatch(/regression/i);
   });
 
-  it.each<[string, ReportFlags, string]>([
+  it.each<[string, ReportViewsOptions, string]>([
     ['no view is asked for', { report: 'run.json' }, '--html'],
     ['the HTML would overwrite the report', { report: 'run.json', html: './run.json' }, '--html'],
     ['the Markdown would overwrite the baseline', { report: 'run.json', baseline: 'base.json', md: 'base.json' }, '--md'],

@@ -1,72 +1,15 @@
 import type { Argv, CommandModule } from 'yargs';
-import { compareReports, type Comparison } from '../../../reports/compare/compare-reports.js';
-import { formatComparisonTable } from '../../../reports/compare/format-comparison.js';
-import { DEFAULT_TOLERANCES, isTolerance } from '../../../reports/compare/tolerances.js';
-import { readReport } from '../../../reports/read-report.js';
-import type { ThresholdResult } from '../../../reports/schema.js';
-import { evaluateThresholds } from '../../../reports/thresholds/evaluate-thresholds.js';
-import { parseThreshold } from '../../../reports/thresholds/parse-threshold.js';
-import { formatThresholdLines } from '../../../reports/writers/threshold-lines.js';
-import { writeFileAtomic } from '../../../reports/writers/json-file.js';
-import { renderJunit } from '../../../reports/writers/junit.js';
-import { renderMarkdown } from '../../../reports/writers/markdown.js';
-import { EXIT_CODES } from '../../../core/errors.js';
-
-/** The flags of `proxybench compare`. */
-export interface CompareFlags {
-  baseline: string;
-  current: string;
-  threshold?: string[];
-  force?: boolean;
-  alpha?: number;
-  md?: string;
-  junit?: string;
-  json?: string;
-}
-
-/** What `compare` prints and writes, and the exit code it earns. */
-export interface CompareOutcome {
-  readonly comparison: Comparison;
-  readonly thresholds: readonly ThresholdResult[];
-  readonly exitCode: number;
-}
+import { compareFiles, type CompareFilesOptions } from '../../../reports/compare/compare-files.js';
+import { DEFAULT_TOLERANCES } from '../../../reports/compare/tolerances.js';
 
 const DEFAULTS_TEXT = Object.entries(DEFAULT_TOLERANCES).map(([metric, change]) => `${metric}:${change}`).join(', ');
-
-/**
- * Compares two report files and writes the optional views. The library part of the command (the
- * handler only prints), so it is tested without a child process.
- *
- * @throws UsageError / ReportError for bad flags, unreadable or incomparable reports (exit 2)
- */
-export async function compareFiles(flags: CompareFlags, print: (text: string) => void, color = false): Promise<CompareOutcome> {
-  const expressions = flags.threshold ?? [];
-  // Parse every expression before reading files: a typo is reported as such, not as a file problem.
-  const absolute = expressions.filter((e) => !isTolerance(e)).map((e) => parseThreshold(e, '--threshold'));
-  const tolerances = expressions.filter(isTolerance);
-  const [baseline, current] = await Promise.all([readReport(flags.baseline), readReport(flags.current)]);
-  const comparison = compareReports(baseline, current, {
-    tolerances,
-    ...(flags.force !== undefined ? { force: flags.force } : {}),
-    ...(flags.alpha !== undefined ? { alpha: flags.alpha } : {}),
-  });
-  const thresholds = evaluateThresholds(current, absolute);
-  const gated = { ...current, thresholds };
-  print(formatComparisonTable(comparison, { color }));
-  if (thresholds.length > 0) print(formatThresholdLines(thresholds, { color }).join('\n'));
-  if (flags.md) await writeFileAtomic(flags.md, renderMarkdown(gated, comparison));
-  if (flags.junit) await writeFileAtomic(flags.junit, renderJunit(gated, comparison));
-  if (flags.json) await writeFileAtomic(flags.json, `${JSON.stringify({ ...comparison, thresholds }, null, 2)}\n`);
-  const failed = comparison.regressions > 0 || thresholds.some((t) => !t.passed);
-  return { comparison, thresholds, exitCode: failed ? EXIT_CODES.failed : EXIT_CODES.ok };
-}
 
 /**
  * `proxybench compare <baseline> <current>`: a table per request kind and in total with a verdict
  * per metric; exit 0 no regression, 1 a regression or a failed threshold, 2 bad usage or reports
  * that cannot be compared (different schema major or scenario, unless --force).
  */
-export const compareCommand: CommandModule<object, CompareFlags> = {
+export const compareCommand: CommandModule<object, CompareFilesOptions> = {
   command: 'compare <baseline> <current>',
   describe: 'Compare a report with a baseline report: verdict per metric, exit 1 on a regression',
   builder: (y: Argv) =>
