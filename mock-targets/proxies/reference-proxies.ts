@@ -1,4 +1,4 @@
-import type { ProxyCredentials, ProxyEndpoint } from '../../core/proxy-url.js';
+import type { ProxyCredentials } from '../../core/proxy-url.js';
 import { startChildService } from '../child-service.js';
 import type { Destination } from './allowlist.js';
 import { isProxyProcessReply, type ProxyProcessConfig, type ProxyProcessReply } from './proxy-process-messages.js';
