@@ -183,7 +183,7 @@ const report = shape({
     })),
   })),
   held: optional(held),
-  thresholds: arrayOf(shape({ expression: str, metric: str, kind: optional(str), op: oneOf('<', '<=', '>', '>=', '=='), limit: num, value: num, passed: bool })),
+  thresholds: arrayOf(shape({ expression: str, metric: str, kind: optional(str), op: oneOf('<', '<=', '>', '>=', '=='), limit: num, value: num, passed: bool, reason: optional(str) })),
   warnings: arrayOf(shape({ code: str, message: str })),
 });
 

@@ -72,7 +72,10 @@ function runSuite(report: Report): Suite {
 function thresholdCase(t: ThresholdResult): Case {
   if (t.passed) return { name: t.expression };
   const scope = t.kind !== undefined ? `${t.kind}.${t.metric}` : t.metric;
-  const message = `${scope} = ${metricValueText(t.metric, t.value)}, required ${t.op} ${metricValueText(t.metric, t.limit)}`;
+  // A gate that failed for a reason other than its value (latency with too many failures) says so.
+  const message = t.reason !== undefined
+    ? t.reason
+    : `${scope} = ${metricValueText(t.metric, t.value)}, required ${t.op} ${metricValueText(t.metric, t.limit)}`;
   return { name: t.expression, failure: { type: 'threshold', message, detail: `${t.expression}: ${message}` } };
 }
 

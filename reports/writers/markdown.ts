@@ -106,7 +106,7 @@ function sutParagraph(report: Report): string {
 function thresholdsSection(report: Report): string {
   if (report.thresholds.length === 0) return '';
   const failed = report.thresholds.filter((t) => !t.passed).length;
-  const rows = report.thresholds.map((t) => [t.passed ? '✅' : '❌', `\`${t.expression.replace(/`/g, "'")}\``, metricValueText(t.metric, t.value)]);
+  const rows = report.thresholds.map((t) => [t.passed ? '✅' : '❌', `\`${t.expression.replace(/`/g, "'")}\``, `${metricValueText(t.metric, t.value)}${t.reason !== undefined ? ` — ${t.reason}` : ''}`]);
   const title = failed > 0 ? `#### Thresholds: ${failed} of ${report.thresholds.length} failed` : `#### Thresholds: all ${report.thresholds.length} passed`;
   return `${title}\n\n${tableOf(['', 'threshold', 'measured'], '---|---|---:', rows)}`;
 }
