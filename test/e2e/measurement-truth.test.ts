@@ -32,15 +32,21 @@ describe('latency under a constant arrival rate is measured from the intended st
     expect(t.failures).toBe(0);
     expect(t.successes).toBe(t.requests);
     expect(t.late).toBeGreaterThan(50);
-    expect(t.latencyMs.p99).toBeGreaterThan(500);
+    // The ~100 requests due in the stall's first half (of at most ~800) waited ≥ 500 ms for it to
+    // end: over a tenth of the latencies, so p90 and up are past 500 ms, whatever the machine.
+    expect(t.latencyMs.p90).toBeGreaterThan(500);
     expect(t.latencyMs.max).toBeGreaterThan(800);
-    // Only the handful of requests caught in flight by the stall took long to serve.
-    expect(t.serviceTimeMs.p99).toBeLessThan(100);
+    // The first request to reach the stalled proxy was held about the whole second...
     expect(t.serviceTimeMs.max).toBeGreaterThan(800);
+    // ...but the wait of the others shows in latency, not in service time: compared within this
+    // run (an absolute bound on service time would measure the machine).
+    expect(t.serviceTimeMs.p90).toBeLessThan(t.latencyMs.p90);
     expect(report.warnings.map((w) => w.code)).toContain('schedule_not_kept');
-    // The requests waited for slots the stalled proxy held: the proxy's doing, not the harness's.
-    expect(report.warnings.find((w) => w.code === 'schedule_not_kept')?.message).toMatch(/every in-flight slot was busy/);
-    expect(report.harness.saturated).toBe(false);
+    // The requests waited for slots the stalled proxy held: the proxy's doing, named whether or not
+    // this machine also saturated the harness (which depends on the machine).
+    const message = report.warnings.find((w) => w.code === 'schedule_not_kept')?.message;
+    expect(message).toMatch(/every in-flight slot was busy/);
+    expect(message).not.toMatch(/timers fired late/);
   });
 
   it("times every closed-model success from its send: one sample per success, none shorter than the proxy's delay", async () => {
