@@ -10,7 +10,7 @@ import type { HarnessUsage } from '../recorder/harness-monitor.js';
 import { reportConfig, type RunConfig } from '../config/run-config.js';
 import type { ProxySet } from '../../core/proxy-set.js';
 import { toolVersion } from '../../core/tool-version.js';
-import { shardShare } from '../workers/worker-plan.js';
+import { shardShare } from '../config/shard-share.js';
 
 /** The figures a finished phase of a run leaves for the report. */
 export interface PhaseResult {

@@ -5,8 +5,12 @@ import { proxyFor, type ProxySet } from '../../core/proxy-set.js';
 import { RECORDER_DEFAULTS } from '../recorder/recorder.js';
 import type { OriginAddress, PreparedRequest } from '../../core/request.js';
 import type { RunConfig } from '../config/run-config.js';
+import { shardShare, splitEvenly, type ShardShare } from '../config/shard-share.js';
 import type { BackoffOptions } from '../load/backoff.js';
 import type { TransportOptions } from '../transports/index.js';
+
+// Where the run's callers (hold-phase) have always found it.
+export { splitEvenly };
 
 /** One request kind as a worker runs it. */
 export interface WorkerKind {
@@ -38,13 +42,6 @@ export interface WorkerPlan {
   readonly batchMaxSamples: number;
   /** Delay of this worker's start, so open-model workers interleave instead of firing in lockstep. */
   readonly startOffsetMs: number;
-}
-
-/** Splits `total` into `parts` whole shares that differ by at most one and add up to `total`. */
-export function splitEvenly(total: number, parts: number): number[] {
-  const base = Math.floor(total / parts);
-  const extra = total - base * parts;
-  return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
 }
 
 /** Where the run's traffic goes. */
@@ -95,35 +92,6 @@ export function planWorkers(config: RunConfig, endpoints: RunEndpoints, protocol
 /** Seeds differ per kind, so a body served for one kind never verifies as another's. */
 function seedFor(runSeed: number, kindIndex: number): number {
   return (runSeed * 1000 + kindIndex) >>> 0;
-}
-
-/** One shard's part of the run's load (the whole load when the run is not sharded). */
-export interface ShardShare {
-  /** The shard's rate (req/s), concurrency, stage targets and in-flight limit. */
-  readonly load: RunConfig['load'];
-  /** The shard's part of `--requests` (measured requests), if the run is bounded by count. */
-  readonly requests?: number;
-}
-
-/**
- * What `--shard i/N` leaves to this shard: the rate and stage targets divided by N; concurrency,
- * stage targets of the closed model, the in-flight limit and `--requests` split into whole shares
- * that add up to the run's (at least 1 in flight). The report shows these shares as the shard's
- * load, and a merge of every shard adds them back to the whole.
- */
-export function shardShare(config: RunConfig): ShardShare {
-  const count = config.shard?.count ?? 1;
-  const index = config.shard?.index ?? 0;
-  const wholeShare = (n: number): number => splitEvenly(Math.round(n), count)[index]!;
-  const load = config.load;
-  const requests = config.requests !== undefined ? { requests: wholeShare(config.requests) } : {};
-  if (load.model === 'closed') {
-    const stages = load.stages?.map((s): Stage => ({ durationMs: s.durationMs, target: wholeShare(s.target) }));
-    return { load: { model: 'closed', concurrency: wholeShare(load.concurrency), ...(stages ? { stages } : {}) }, ...requests };
-  }
-  const stages = load.stages?.map((s): Stage => ({ durationMs: s.durationMs, target: s.target / count }));
-  const maxInFlight = Math.max(1, wholeShare(load.maxInFlight));
-  return { load: { model: 'open', rate: load.rate / count, maxInFlight, ...(stages ? { stages } : {}) }, ...requests };
 }
 
 /** Splits one shard's load over its workers. */
