@@ -77,7 +77,7 @@ export function declareRunFlags<T>(y: Argv<T>): Argv<RunFlags> {
     .option('backoff-max', { ...s, describe: `Longest backoff. Default: ${ms(BACKOFF_DEFAULTS.maxMs)}` })
     .option('backoff-jitter', { ...s, describe: `Jitter fraction: each wait is base·(1 − jitter·random). Default: ${BACKOFF_DEFAULTS.jitter}` })
     .option('new-connection-per-request', { type: 'boolean', describe: 'Open a new connection (and tunnel) for every request. Default: keep-alive' })
-    .option('seed', { ...s, describe: `Seed of the deterministic bodies and the request mix. Default: ${RUN_DEFAULTS.seed}` })
+    .option('seed', { ...s, describe: `Seed of the deterministic bodies, the request mix and the backoff jitter (each its own stream). Default: ${RUN_DEFAULTS.seed}` })
     .option('sut', { ...s, describe: 'Start the proxy under test with this command line (split without a shell) and sample it. Default: none' })
     .option('sut-cwd', { ...s, describe: 'Working directory of --sut. Default: the current one' })
     .option('sut-env', { ...s, array: true, nargs: 1, describe: 'K=V environment for --sut (repeatable). Default: inherited environment only' })

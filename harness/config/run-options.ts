@@ -70,7 +70,7 @@ export interface RunOptions {
   readonly timeouts?: Partial<PhaseTimeouts>;
   readonly backoff?: Partial<BackoffOptions>;
   readonly connectionPolicy?: ConnectionPolicy;
-  /** Seed of the deterministic bodies and of the request mix. */
+  /** Seed of the deterministic bodies, the request mix and the backoff jitter (each its own stream). */
   readonly seed?: number;
   readonly sut?: SutOptions;
   readonly sutSampleIntervalMs?: number;
