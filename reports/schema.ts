@@ -423,7 +423,7 @@ export type ReportConfig = {
   /** Measured duration (warm-up excluded), ms. */
   readonly durationMs: number;
   readonly warmupMs: number;
-  /** `--requests`: measured requests over all workers (of this shard, when sharded). */
+  /** `--requests`: measured requests over all workers and all shards (a shard's own share is `load.requests`). */
   readonly requests?: number;
   readonly load:
     | { readonly model: 'closed'; readonly concurrency: number; readonly stages?: readonly Stage[] }
