@@ -20,11 +20,14 @@ export interface ShardShare {
   readonly load: RunConfig['load'];
   /** The shard's part of `--requests` (measured requests), if the run is bounded by count. */
   readonly requests?: number;
+  /** A hold run: the shard's part of `--connections`. */
+  readonly connections?: number;
 }
 
 /**
  * What `--shard i/N` leaves to this shard: the rate and stage targets divided by N; concurrency,
- * stage targets of the closed model, the in-flight limit and `--requests` split into whole shares
+ * stage targets of the closed model, the in-flight limit, `--requests` and a hold run's
+ * `--connections` split into whole shares
  * that add up to the run's (at least 1 in flight). The report shows these shares as the shard's
  * load, and a merge of every shard adds them back to the whole.
  */
@@ -33,7 +36,10 @@ export function shardShare(config: RunConfig): ShardShare {
   const index = config.shard?.index ?? 0;
   const wholeShare = (n: number): number => splitEvenly(Math.round(n), count)[index]!;
   const load = config.load;
-  const requests = config.requests !== undefined ? { requests: wholeShare(config.requests) } : {};
+  const requests = {
+    ...(config.requests !== undefined ? { requests: wholeShare(config.requests) } : {}),
+    ...(config.hold ? { connections: wholeShare(config.hold.connections) } : {}),
+  };
   if (load.model === 'closed') {
     const stages = load.stages?.map((s): Stage => ({ durationMs: s.durationMs, target: wholeShare(s.target) }));
     return { load: { model: 'closed', concurrency: wholeShare(load.concurrency), ...(stages ? { stages } : {}) }, ...requests };

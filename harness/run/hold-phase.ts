@@ -7,7 +7,7 @@ import type { RunEndpoints } from '../workers/worker-plan.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { RunProgress } from '../config/run-options.js';
 import type { RunSut } from './start-sut.js';
-import { splitEvenly } from '../workers/worker-plan.js';
+import { shardShare } from '../config/shard-share.js';
 import { fdBudget, fdLimitWarning, openFilesLimit } from '../hold/fd-limit.js';
 import { holdConnections } from '../hold/hold-connections.js';
 import { HOLD_DEFAULTS } from '../hold/hold-defaults.js';
@@ -42,7 +42,7 @@ export async function runHoldPhase(
 ): Promise<HoldPhaseOutcome> {
   const hold = config.hold!;
   // A shard holds its share, as it takes its share of a request loop's load.
-  const connections = config.shard ? splitEvenly(hold.connections, config.shard.count)[config.shard.index]! : hold.connections;
+  const connections = shardShare(config).connections ?? hold.connections;
   const kind = config.scenario.mix[0]!;
   const route = heldRoute(config, endpoints);
   const fdLimit = openFilesLimit();

@@ -9,9 +9,6 @@ import { shardShare, splitEvenly, type ShardShare } from '../config/shard-share.
 import type { BackoffOptions } from '../load/backoff.js';
 import type { TransportOptions } from '../transports/index.js';
 
-// Where the run's callers (hold-phase) have always found it.
-export { splitEvenly };
-
 /** One request kind as a worker runs it. */
 export interface WorkerKind {
   readonly name: string;
