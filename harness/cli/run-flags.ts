@@ -5,7 +5,7 @@ import { BACKOFF_DEFAULTS } from '../load/backoff.js';
 import { parseStages } from '../../core/stages.js';
 import { RUN_DEFAULTS } from '../config/run-config.js';
 import type { RunOptions, SutOptions } from '../config/run-options.js';
-import { SUT_DEFAULTS } from '../sut/sut-monitor.js';
+import { SUT_DEFAULTS } from '../sut/sut-defaults.js';
 
 /** The raw flags of `proxybench run`, as yargs hands them over (strings where units are parsed by us). */
 export interface RunFlags {

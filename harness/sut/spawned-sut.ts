@@ -5,7 +5,7 @@ import { SutError } from '../../core/errors.js';
 import { redactProxyUrl } from '../../core/proxy-url.js';
 import { OutputTail } from '../../core/output-tail.js';
 import { splitCommand } from './split-command.js';
-import { SUT_DEFAULTS } from './sut-monitor.js';
+import { SUT_DEFAULTS } from './sut-defaults.js';
 import { canConnect, waitForPort } from './wait-for-port.js';
 
 /** Options of {@link spawnSut}. */

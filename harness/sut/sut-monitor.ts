@@ -3,34 +3,10 @@ import { redactProxyUrl } from '../../core/proxy-url.js';
 import type { ReportWarning, SutResources, SutSample } from '../../reports/schema.js';
 import { BoundedSeries } from './bounded-series.js';
 import { sampleProcessTree, type ProcessTreeSample } from './process-tree-sampler.js';
-import { STEEP_GROWTH_LIMITS, steepGrowthMessage, type RssPoint } from './steep-growth.js';
+import { carefulLeakMessage, leakFinding } from './leak-rules.js';
+import { SUT_DEFAULTS } from './sut-defaults.js';
+import type { RssPoint } from './steep-growth.js';
 import { SutPhaseStats, type CpuInterval } from './sut-phase-stats.js';
-
-/** Tunables of the SUT lifecycle and its sampling (issue #5); `--help` prints them. */
-export const SUT_DEFAULTS = {
-  /** Time between two samples of the SUT's process tree, ms. */
-  sampleIntervalMs: 250,
-  /** How long a spawned SUT may take until its port accepts a connection, ms. */
-  readyTimeoutMs: 10_000,
-  /** Time between SIGTERM and SIGKILL when stopping a spawned SUT, ms. */
-  stopGraceMs: 3_000,
-  /** Leak verdict: RSS slope over the measured phase at least this, MiB per minute… */
-  leakSlopeMiBPerMin: 1,
-  /** …and a least-squares fit at least this good (R²)… */
-  leakMinR2: 0.8,
-  /** …and a slope of at least this fraction of the phase's starting RSS per minute (5 %)… */
-  leakSlopeFractionOfStartPerMin: 0.05,
-  /** …over at least this many samples (and a phase under a minute must have grown by a minute's worth). */
-  leakMinSamples: 8,
-  /**
-   * …in a measured phase at least this long, ms. A runtime's heap settles for its first seconds
-   * under load (the Node reference proxy grows 50 → 90 MiB over ~10 s, then stays flat): in a
-   * shorter phase warm-up growth and a leak look the same, so no verdict is given.
-   */
-  leakMinSpanMs: 30_000,
-  /** The report keeps at most this many samples (1 h at 250 ms); longer runs are thinned evenly. */
-  maxReportSamples: 14_400,
-} as const;
 
 /** Options of a {@link SutMonitor}. */
 export interface SutMonitorOptions {
@@ -259,41 +235,15 @@ export class SutMonitor {
     };
   }
 
-  /**
-   * Leak verdict for the measured phase: RSS grew at ≥ `leakSlopeMiBPerMin` and ≥ 5 % of the
-   * starting RSS per minute, along a straight enough line (R² ≥ `leakMinR2`), over ≥ 8 samples.
-   * A phase shorter than a minute must also have grown by a whole minute's worth of that threshold
-   * (≥ 1 MiB and ≥ 5 %): a heap settling by 1 MiB in a 2 s run is 30 MiB/min when extrapolated,
-   * yet no leak. Returns the warning's message, or undefined.
-   */
+  /** The careful leak rule's message for the measured phase (harness/sut/leak-rules.ts), or undefined. */
   leakWarning(): string | undefined {
-    const s = this.stats();
-    if (s.count < SUT_DEFAULTS.leakMinSamples || s.spanMs < this.leakMinSpanMs) return undefined;
-    const { slopeMiBPerMin, r2 } = s.trend();
-    const minSlope = Math.max(SUT_DEFAULTS.leakSlopeMiBPerMin, SUT_DEFAULTS.leakSlopeFractionOfStartPerMin * s.rssStartMiB);
-    // Growth along the fitted line over the phase, vs one minute's worth of the threshold slope
-    // (which the slope test alone already implies for phases of a minute or more).
-    const fittedGrowthMiB = slopeMiBPerMin * (s.spanMs / 60_000);
-    if (slopeMiBPerMin < minSlope || fittedGrowthMiB < minSlope || r2 < SUT_DEFAULTS.leakMinR2) return undefined;
-    return `the SUT's memory kept growing during the measured phase: ${slopeMiBPerMin.toFixed(1)} MiB/min ` +
-      `(R² ${r2.toFixed(2)}, ${s.rssStartMiB.toFixed(1)} → ${s.rssEndMiB.toFixed(1)} MiB over ${(s.spanMs / 1000).toFixed(1)} s) — a likely leak`;
+    return carefulLeakMessage(this.stats(), this.leakMinSpanMs);
   }
 
-  /**
-   * The report's leak warning, by two rules. The careful one ({@link SutMonitor.leakWarning},
-   * `sut_memory_growth`) needs a measured phase of `leakMinSpanMs`; a phase of any length whose RSS
-   * grew steeply — ≥ 3× its start and ≥ 16 MiB, R² ≥ 0.9, still rising over its last quarter —
-   * gets `sut_memory_steep_growth` instead: a likely leak, to confirm with a longer run
-   * (harness/sut/steep-growth.ts). Undefined when neither rule holds.
-   */
+  /** The report's leak warning by the careful rule, else the steep-growth rule (harness/sut/leak-rules.ts). */
   leakFinding(): ReportWarning | undefined {
-    const careful = this.leakWarning();
-    if (careful) return { code: 'sut_memory_growth', message: careful };
     const s = this.stats();
-    const points = (s === this.measured ? this.measuredRss : this.allRss).toArray();
-    const limits = { ...STEEP_GROWTH_LIMITS, minSamples: SUT_DEFAULTS.leakMinSamples };
-    const steep = steepGrowthMessage(points, s.trend(), limits, this.leakMinSpanMs);
-    return steep ? { code: 'sut_memory_steep_growth', message: steep } : undefined;
+    return leakFinding(s, (s === this.measured ? this.measuredRss : this.allRss).toArray(), this.leakMinSpanMs);
   }
 
   /** The first error the sampler threw, if any (sampling went on without that sample). */

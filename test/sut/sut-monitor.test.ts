@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../core/clock.js';
 import type { ProcessTreeSample } from '../../harness/sut/process-tree-sampler.js';
-import { SUT_DEFAULTS, SutMonitor } from '../../harness/sut/sut-monitor.js';
+import { SutMonitor } from '../../harness/sut/sut-monitor.js';
+import { SUT_DEFAULTS } from '../../harness/sut/sut-defaults.js';
 
 const MIB = 1024 * 1024;
 const EPOCH_MS = 1_800_000_000_000;
