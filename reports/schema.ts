@@ -398,17 +398,6 @@ export interface EnvironmentInfo {
 }
 
 /**
- * A proxy the run drove, as the report names it: its URL with the password as `***`, and whether
- * it was given (`--proxy`) or is one of the embedded reference proxies the run started itself.
- */
-export interface DrivenProxy {
-  readonly kind: 'http' | 'socks5';
-  /** e.g. `http://user:***@127.0.0.1:3128`, `socks5h://127.0.0.1:1080`. */
-  readonly url: string;
-  readonly source: 'given' | 'embedded';
-}
-
-/**
  * The run as it was carried out (flags applied over the scenario's defaults), secrets redacted.
  * A type alias, not an interface, so generic readers can still walk it as a record.
  */
@@ -416,9 +405,13 @@ export type ReportConfig = {
   /** The scenario's name. */
   readonly scenario: string;
   readonly mix: readonly RequestMixEntry[];
-  /** The proxies actually driven; empty only for a run that goes direct. */
-  readonly proxies: readonly DrivenProxy[];
-  /** True when the run started its own reference proxies (no `--proxy`). */
+  /**
+   * The proxies actually driven, as URLs with the password as `***` (`http://user:***@127.0.0.1:3128`,
+   * `socks5h://127.0.0.1:1080`): the given ones, or the embedded reference proxies' addresses.
+   * Empty only for a run that goes direct.
+   */
+  readonly proxies: readonly string[];
+  /** True when the run started its own reference proxies (no `--proxy`): `proxies` are theirs. */
   readonly embeddedProxies: boolean;
   /** Measured duration (warm-up excluded), ms. */
   readonly durationMs: number;

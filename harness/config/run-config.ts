@@ -167,18 +167,17 @@ function validateBackoff(b: BackoffOptions): void {
 }
 
 /**
- * The config as the report shows it ({@link ReportConfig}): secrets redacted, proxies as URLs with
- * where they came from, the SUT's env as names only. `driven` is the proxies the run actually went
+ * The config as the report shows it ({@link ReportConfig}): secrets redacted, proxies as URLs
+ * (password `***`), the SUT's env as names only. `driven` is the proxies the run actually went
  * through: the given ones, or the embedded reference proxies' addresses once they started.
  */
 export function reportConfig(config: RunConfig, driven: ProxySet = config.proxies): ReportConfig {
   const { scenario, proxies: _given, sut, ...rest } = config;
-  const source = config.embeddedProxies ? 'embedded' : 'given';
   return {
     ...rest,
     scenario: scenario.name,
     mix: scenario.mix,
-    proxies: proxiesOf(driven).map((p) => ({ kind: p.kind, url: formatProxyEndpoint(p), source })),
+    proxies: proxiesOf(driven).map(formatProxyEndpoint),
     ...(sut ? { sut: sut.kind === 'spawn' ? { kind: 'spawn', command: redactCommand(sut.command, config), ...(sut.cwd ? { cwd: sut.cwd } : {}), env: Object.keys(sut.env ?? {}) } : sut } : {}),
   };
 }

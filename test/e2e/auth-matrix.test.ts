@@ -100,7 +100,7 @@ describe('the reference proxies with credentials, driven by run()', () => {
     const report = JSON.parse(file) as Report;
     expectOutcome(report, credentials);
     // The report names the proxy it drove, password masked.
-    expect(report.config.proxies).toEqual([{ kind: 'http', url: `http://pb-user:***@127.0.0.1:${http.port}`, source: 'given' }]);
+    expect(report.config.proxies).toEqual([`http://pb-user:***@127.0.0.1:${http.port}`]);
     expect(result.stdout).toContain(credentials === 'right' ? '100%' : 'proxy_auth');
     expectNoPassword(result.stdout);
     expectNoPassword(result.stderr);

@@ -159,7 +159,7 @@ export function htmlFixtureReport(options: HtmlFixtureOptions = {}): Report {
       load: { model: 'open', rate: totals.rps, maxInFlight: 10_000 },
       durationMs,
       warmupMs: 2000,
-      proxies: [{ kind: 'http', url: 'http://bench:***@127.0.0.1:3128', source: 'given' }],
+      proxies: ['http://bench:***@127.0.0.1:3128'],
     },
     environment: { node: 'v20.19.0', platform: 'linux', arch: 'x64', osRelease: '6.1.0', cpus: 2, cpuModel: 'Test CPU @ 2.0GHz', totalMemoryMiB: 7936 },
     startedAt,

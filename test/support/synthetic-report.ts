@@ -210,7 +210,7 @@ export function noisyCounts(seconds: number, mean: number, noise: number, seed: 
 export const SYNTHETIC_CONFIG: ReportConfig = {
   scenario: 'synthetic',
   mix: [{ name: 'get-1k', weight: 1, protocol: 'http-forward', origin: 'http', operation: { op: 'download', bytes: 1024 } }],
-  proxies: [{ kind: 'http', url: 'http://127.0.0.1:3128', source: 'given' }],
+  proxies: ['http://127.0.0.1:3128'],
   embeddedProxies: false,
   durationMs: 10_000,
   warmupMs: 0,
