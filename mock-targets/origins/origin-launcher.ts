@@ -1,14 +1,35 @@
 import type { OriginAddress } from '../../core/request.js';
+import { WEBSOCKET_ECHO_PATH } from '../../core/origin-wire/stream-contract.js';
 import { startChildService, type ChildExit } from '../child-service.js';
 import type { OriginProcessConfig, OriginProcessReply } from './origin-process-messages.js';
+
+/** Where a raw TCP or UDP target listens. */
+export interface TargetAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Where a WebSocket echo listens: `url` is `ws://host:port/echo` (or `wss://`). */
+export interface WebSocketTargetAddress extends TargetAddress {
+  readonly tls: boolean;
+  readonly url: string;
+}
 
 /** The mock targets running in their own process. */
 export interface RunningOriginProcess {
   readonly pid: number;
   readonly http?: OriginAddress;
   readonly https?: OriginAddress;
-  readonly tcpEcho?: { readonly host: string; readonly port: number };
-  /** PEM of the CA the HTTPS origin's certificate chains to. */
+  readonly tcpEcho?: TargetAddress;
+  /** The TCP source/sink of the stream contract (docs/targets.md), when asked for. */
+  readonly tcpSourceSink?: TargetAddress;
+  /** The WebSocket echo over `ws://`, when asked for. */
+  readonly webSocketEcho?: WebSocketTargetAddress;
+  /** The WebSocket echo over `wss://` (trust {@link caPem}), when asked for. */
+  readonly webSocketEchoTls?: WebSocketTargetAddress;
+  /** The UDP echo, when asked for. */
+  readonly udpEcho?: TargetAddress;
+  /** PEM of the CA the HTTPS origin's and the wss echo's certificate chains to. */
   readonly caPem?: string;
   readonly exited: Promise<ChildExit>;
   stop(): Promise<void>;
@@ -16,7 +37,7 @@ export interface RunningOriginProcess {
 
 const HOST = '127.0.0.1';
 
-/** Starts the mock origins (and TCP echo) in a child process on 127.0.0.1 ephemeral ports. */
+/** Starts the mock origins (and the TCP, stream, WebSocket and UDP targets asked for) in a child process on 127.0.0.1 ephemeral ports. */
 export async function startOriginProcess(config: OriginProcessConfig): Promise<RunningOriginProcess> {
   const service = await startChildService({
     name: 'the mock origins',
@@ -36,8 +57,16 @@ export async function startOriginProcess(config: OriginProcessConfig): Promise<R
     ...(r.httpPort !== undefined ? { http: { protocol: 'http', host: HOST, port: r.httpPort } } : {}),
     ...(r.httpsPort !== undefined ? { https: { protocol: 'https', host: HOST, port: r.httpsPort } } : {}),
     ...(r.tcpEchoPort !== undefined ? { tcpEcho: { host: HOST, port: r.tcpEchoPort } } : {}),
+    ...(r.tcpSourceSinkPort !== undefined ? { tcpSourceSink: { host: HOST, port: r.tcpSourceSinkPort } } : {}),
+    ...(r.webSocketEchoPort !== undefined ? { webSocketEcho: webSocketAddress(r.webSocketEchoPort, false) } : {}),
+    ...(r.webSocketEchoTlsPort !== undefined ? { webSocketEchoTls: webSocketAddress(r.webSocketEchoTlsPort, true) } : {}),
+    ...(r.udpEchoPort !== undefined ? { udpEcho: { host: HOST, port: r.udpEchoPort } } : {}),
     ...(r.caPem ? { caPem: r.caPem } : {}),
     exited: service.exited,
     stop: service.stop,
   };
+}
+
+function webSocketAddress(port: number, tls: boolean): WebSocketTargetAddress {
+  return { host: HOST, port, tls, url: `${tls ? 'wss' : 'ws'}://${HOST}:${port}${WEBSOCKET_ECHO_PATH}` };
 }

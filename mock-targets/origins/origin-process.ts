@@ -1,6 +1,9 @@
 import { serveAsChild } from '../child-entry.js';
 import { startOrigin } from './http-origin.js';
 import { startTcpEcho } from './tcp-echo.js';
+import { startTcpSourceSink } from './tcp-source-sink.js';
+import { startUdpEcho } from './udp-echo.js';
+import { startWebSocketEcho } from './websocket-echo.js';
 import type { OriginProcessConfig, OriginProcessReply } from './origin-process-messages.js';
 
 /**
@@ -15,16 +18,35 @@ serveAsChild<OriginProcessConfig, Omit<Extract<OriginProcessReply, { type: 'read
   'origin-process',
   (message) => {
     const config = message as Partial<OriginProcessConfig> | null;
-    return { http: config?.http === true, https: config?.https === true, tcpEcho: config?.tcpEcho === true };
+    return {
+      http: config?.http === true,
+      https: config?.https === true,
+      tcpEcho: config?.tcpEcho === true,
+      tcpSourceSink: config?.tcpSourceSink === true,
+      webSocketEcho: config?.webSocketEcho === true,
+      webSocketEchoTls: config?.webSocketEchoTls === true,
+      udpEcho: config?.udpEcho === true,
+    };
   },
   async (config, { own }) => {
+    // One after the other, so that if one fails those already started are owned and closed.
     const http = config.http ? own(await startOrigin({ tls: false })) : undefined;
     const https = config.https ? own(await startOrigin({ tls: true })) : undefined;
     const echo = config.tcpEcho ? own(await startTcpEcho()) : undefined;
+    const sourceSink = config.tcpSourceSink ? own(await startTcpSourceSink()) : undefined;
+    const ws = config.webSocketEcho ? own(await startWebSocketEcho({ tls: false })) : undefined;
+    const wss = config.webSocketEchoTls ? own(await startWebSocketEcho({ tls: true })) : undefined;
+    const udp = config.udpEcho ? own(await startUdpEcho()) : undefined;
+    const caPem = https?.caPem ?? wss?.caPem;
     return {
       ...(http ? { httpPort: http.address.port } : {}),
-      ...(https ? { httpsPort: https.address.port, ...(https.caPem ? { caPem: https.caPem } : {}) } : {}),
+      ...(https ? { httpsPort: https.address.port } : {}),
       ...(echo ? { tcpEchoPort: echo.port } : {}),
+      ...(sourceSink ? { tcpSourceSinkPort: sourceSink.port } : {}),
+      ...(ws ? { webSocketEchoPort: ws.port } : {}),
+      ...(wss ? { webSocketEchoTlsPort: wss.port } : {}),
+      ...(udp ? { udpEchoPort: udp.port } : {}),
+      ...(caPem ? { caPem } : {}),
     };
   },
 );
