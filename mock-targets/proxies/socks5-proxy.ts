@@ -14,10 +14,12 @@ export const DEFAULTS = {
 } as const;
 
 /**
- * Starts the reference SOCKS5 server (RFC 1928, CONNECT only). Methods: 0x00 without `auth`, only
- * 0x02 (RFC 1929) with it. Replies: 0x02 destination not on the allowlist, 0x04 unresolvable or
- * unreachable, 0x05 refused, 0x07 BIND/UDP ASSOCIATE, 0x08 unknown address type; on success
- * BND.ADDR/PORT are the outgoing socket's. Tunnels relay with Nagle off and pass half-closes on.
+ * Starts the reference SOCKS5 server (RFC 1928: CONNECT and UDP ASSOCIATE). Methods: 0x00 without
+ * `auth`, only 0x02 (RFC 1929) with it. Replies: 0x01 a UDP relay that cannot bind, 0x02 destination
+ * not on the allowlist, 0x04 unresolvable or unreachable, 0x05 refused, 0x07 BIND or an unknown
+ * command, 0x08 unknown address type; on success BND.ADDR/PORT are the outgoing socket's (CONNECT)
+ * or the UDP relay's (UDP ASSOCIATE, socks5-udp-relay.ts: allowlisted destinations only, FRAG ≠ 0
+ * dropped, closed with the control connection). Tunnels relay with Nagle off and pass half-closes on.
  */
 export function startSocks5Proxy(options: ProxyServerOptions): Promise<RunningProxyServer> {
   const context: Socks5Context = {

@@ -5,6 +5,8 @@ import { closeWith } from './close-with.js';
 import { connectUpstream } from './connect-upstream.js';
 import { credentialsMatch } from './proxy-auth.js';
 import { resolveAllowedDestination } from './resolve-destination.js';
+import { plainAddress } from './socks5-address.js';
+import { openUdpRelay, type RunningUdpRelay } from './socks5-udp-relay.js';
 import { spliceSockets } from './splice-sockets.js';
 import {
   AUTH_METHOD,
@@ -27,15 +29,16 @@ export interface Socks5Context {
   readonly handshakeTimeoutMs: number;
 }
 
-/** Where a session is: the handshake states read bytes; `connecting` and `done` read none. */
-type State = 'greeting' | 'auth' | 'request' | 'connecting' | 'done';
+/** Where a session is: the handshake states read bytes; `connecting`, `associating` and `done` read none. */
+type State = 'greeting' | 'auth' | 'request' | 'connecting' | 'associating' | 'done';
 
 /** Errno codes of a TCP connect that mean "no route to that host" rather than "port closed". */
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EADDRNOTAVAIL']);
 
 /**
  * One client of the SOCKS5 server, as a state machine over its bytes: greeting → (RFC 1929
- * auth) → request → connecting → relaying. Bytes are gathered until a message is whole, so a
+ * auth) → request → connecting → relaying (CONNECT), or → associating → a UDP relay held open by
+ * the control connection (UDP ASSOCIATE). Bytes are gathered until a message is whole, so a
  * handshake split across TCP segments (or several messages in one segment) reads the same.
  */
 export class Socks5Session {
@@ -90,11 +93,18 @@ export class Socks5Session {
         const request = parseRequest(this.pending);
         if (request === undefined) return false;
         this.consume(request.bytes);
-        if (request.value.kind !== 'connect') return this.refuse(encodeReply(request.value.reply));
+        const asked = request.value;
+        if (asked.kind === 'udp-associate') {
+          this.state = 'associating';
+          this.client.off('data', this.onData);
+          void this.associate(asked.port);
+          return false;
+        }
+        if (asked.kind !== 'connect') return this.refuse(encodeReply(asked.reply));
         this.state = 'connecting';
         this.client.off('data', this.onData);
         this.client.pause();
-        void this.connect(request.value.host, request.value.port);
+        void this.connect(asked.host, asked.port);
         return false;
       }
       default:
@@ -116,6 +126,26 @@ export class Socks5Session {
   private finish(): void {
     this.state = 'done';
     this.client.off('data', this.onData);
+  }
+
+  private async associate(clientPort: number): Promise<void> {
+    const relay = await openAssociation(this.client, this.context, clientPort);
+    if (relay === undefined) {
+      this.refuse(encodeReply(REPLY.generalFailure));
+      return;
+    }
+    if (this.client.destroyed) {
+      relay.close();
+      return;
+    }
+    this.state = 'done';
+    this.pending = Buffer.alloc(0);
+    this.client.setTimeout(0);
+    this.client.once('close', () => relay.close());
+    // The client's FIN ends the association: answer with ours so the socket closes (it is half-open capable).
+    this.client.once('end', () => this.client.end());
+    this.client.on('data', () => {});
+    this.client.write(encodeReply(REPLY.succeeded, relay.address, relay.port));
   }
 
   private async connect(host: string, port: number): Promise<void> {
@@ -142,6 +172,23 @@ export class Socks5Session {
     if (this.pending.length > 0) upstream.write(this.pending);
     this.pending = Buffer.alloc(0);
     spliceSockets(this.client, upstream);
+  }
+}
+
+/**
+ * RFC 1928 §7: opens the UDP relay of a UDP ASSOCIATE and replies with its address. The client's
+ * IP is the control connection's peer (the request's DST.ADDR is not trusted); `clientPort` is the
+ * request's DST.PORT (0: learnt from the first datagram). The association lives as long as the
+ * control connection, which carries nothing more: its bytes are dropped, its end closes the relay.
+ */
+async function openAssociation(client: Socket, context: Socks5Context, clientPort: number): Promise<RunningUdpRelay | undefined> {
+  const bindHost = client.localAddress;
+  const clientHost = client.remoteAddress;
+  if (bindHost === undefined || clientHost === undefined) return undefined;
+  try {
+    return await openUdpRelay({ bindHost: plainAddress(bindHost), clientHost, clientPort, allow: context.allow });
+  } catch {
+    return undefined;
   }
 }
 

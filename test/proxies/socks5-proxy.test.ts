@@ -161,7 +161,8 @@ describe('the reference SOCKS5 proxy', () => {
     { name: 'a name that does not resolve', rep: 0x04, build: () => request(1, 3, domain('no-such-host.invalid'), echo.port) },
     { name: 'an allowed destination that refuses the connection', rep: 0x05, build: () => request(1, 1, ipv4('127.0.0.1'), closedPort) },
     { name: 'BIND', rep: 0x07, build: () => request(2, 1, ipv4('127.0.0.1'), echo.port) },
-    { name: 'UDP ASSOCIATE', rep: 0x07, build: () => request(3, 1, ipv4('127.0.0.1'), echo.port) },
+    // UDP ASSOCIATE is supported (socks5-udp-associate.test.ts); a command RFC 1928 does not define is not.
+    { name: 'an unknown command 0x09', rep: 0x07, build: () => request(9, 1, ipv4('127.0.0.1'), echo.port) },
     { name: 'an unknown address type 0x05', rep: 0x08, build: () => request(1, 5, ipv4('127.0.0.1'), echo.port) },
   ])('replies to $name with REP $rep and closes', async ({ build, rep: expected }) => {
     const { rep, reader } = await negotiate(proxy.port, build());
