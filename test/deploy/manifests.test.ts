@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkSchema, readManifests, type KubeObject, type RawManifest } from './kube-manifests.js';
 import { manifestProblems } from './deploy-checks.js';
 import { commandLine, flagValue } from './pod-parts.js';
+import { runCli } from '../support/cli.js';
 
 // deploy/kubernetes/ runs proxybench as an Indexed Job of shards against one shared set of targets
 // (docs/kubernetes.md). No cluster is needed to know that a manifest is one the API server accepts
@@ -93,6 +94,17 @@ describe('Kubernetes manifests (deploy/kubernetes/)', () => {
     expect(commandLine(firstContainer(jobNamed(objects, 'proxybench-merge')))).toEqual([
       'merge', '/reports/shard-0.json', '/reports/shard-1.json', '/reports/shard-2.json', '/reports/shard-3.json', '--output', '/reports/merged.json',
     ]);
+  });
+
+  it("the merge Job's flags are ones the built CLI's `merge --help` lists (its exit code is the gate)", async () => {
+    const help = await runCli(['merge', '--help']);
+    expect(help.code).toBe(0);
+    const flags = commandLine(firstContainer(jobNamed(objects, 'proxybench-merge'))).filter((w) => w.startsWith('-'));
+    expect(flags).toEqual(['--output']);
+    const listed = (flag: string): RegExp => new RegExp(`(^|\\s)${flag}(\\s|,)`, 'm');
+    for (const flag of flags) expect(help.stdout).toMatch(listed(flag));
+    // run's spelling, the likely slip in a merge command line, is not merge's
+    expect(help.stdout).not.toMatch(listed('--out'));
   });
 
   /** Each case breaks one rule on a copy of the manifests; the checks must name it. */
