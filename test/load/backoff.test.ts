@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BACKOFF_DEFAULTS, backoffDelayMs } from '../../harness/load/backoff.js';
 import { runClosedLoop } from '../../harness/load/executor.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { FireRecorder } from './fire-recorder.js';
+import { FireRecorder } from '../support/fire-recorder.js';
 
 describe('backoffDelayMs', () => {
   // Defaults: 10 ms doubling, capped at 1 s; jitter 0.5 halves the delay when random() is 1.

@@ -4,7 +4,7 @@ import { runClosedLoop } from '../../harness/load/executor.js';
 import type { ClosedLoopOptions } from '../../harness/load/executor-types.js';
 import { parseStages } from '../../core/stages.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { FireRecorder, type FireBehaviour } from './fire-recorder.js';
+import { FireRecorder, type FireBehaviour } from '../support/fire-recorder.js';
 
 /** A closed loop on a fresh fake clock, with fires that behave as `behaviour` says. */
 function closedLoop(behaviour: (callIndex: number) => FireBehaviour, options: Partial<ClosedLoopOptions> & Pick<ClosedLoopOptions, 'bounds'>) {

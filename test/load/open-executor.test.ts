@@ -5,7 +5,7 @@ import { runOpenLoop } from '../../harness/load/executor.js';
 import { constantPacer, stagedPacer } from '../../harness/load/pacer.js';
 import { parseStages } from '../../core/stages.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { FireRecorder, type FireBehaviour } from './fire-recorder.js';
+import { FireRecorder, type FireBehaviour } from '../support/fire-recorder.js';
 
 /** An open loop at 100/s (one hit every 10 ms) on a fresh fake clock, recording late and dropped hits and backoffs. */
 function openLoop(

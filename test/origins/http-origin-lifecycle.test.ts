@@ -7,7 +7,7 @@ import { SetupError } from '../../core/errors.js';
 import { startOrigin, type RunningOrigin } from '../../mock-targets/origins/http-origin.js';
 import { downloadPath, ECHO_DIGEST_PATH, parseOriginTimingMs } from '../../core/origin-wire/origin-paths.js';
 import { TEST_CA_PEM } from '../../mock-targets/origins/test-certificate.js';
-import { clientFor, send } from './origin-client.js';
+import { clientFor, send } from '../support/origin-client.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -1,16 +1,22 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Client } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BodyVerifier, bodyBlocks } from '../../core/origin-wire/deterministic-body.js';
 import { startOrigin, type RunningOrigin } from '../../mock-targets/origins/http-origin.js';
 import { delayPath, downloadPath, ECHO_DIGEST_PATH } from '../../core/origin-wire/origin-paths.js';
-import { clientFor, send } from './origin-client.js';
+import { clientFor, send, type OriginReply } from '../support/origin-client.js';
 
 const MiB = 1024 * 1024;
 
 function deterministicBody(bytes: number, seed: number): Buffer {
   return Buffer.concat([...bodyBlocks(seed, bytes)]);
+}
+
+/** Resolves once `done()` holds, checking every 5 ms for at most 10 s (then rejects). */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!done()) throw new Error('condition not met within 10 s');
 }
 
 describe.each([{ tls: false }, { tls: true }])('mock origin paths (tls: $tls)', ({ tls }) => {
@@ -83,15 +89,49 @@ describe.each([{ tls: false }, { tls: true }])('mock origin paths (tls: $tls)', 
     expect(reply.body.equals(deterministicBody(2048, 5))).toBe(true);
   });
 
-  it('adds a different share of the jitter to each request, within delay … delay + jitter', async () => {
+  it('adds a different share of the jitter to each request, never less than the delay', async () => {
     const replies = await Promise.all(Array.from({ length: 20 }, () => send(client, delayPath(10, 64, 5, 60))));
     const waitedMs = replies.map((r) => r.originMs ?? Number.NaN);
     for (const ms of waitedMs) expect(ms).toBeGreaterThanOrEqual(10);
-    // The origin's own figure: a late timer may add a few ms past delay + jitter, never 50.
-    for (const ms of waitedMs) expect(ms).toBeLessThan(10 + 60 + 50);
-    // 20 uniform draws over 60 ms: all within 5 ms of each other has a chance of about 1e-19.
+    // 20 uniform draws over 60 ms: all within 5 ms of each other has a chance of about 1e-19. The
+    // requests go one at a time on the one connection, so a busy machine adds to each wait its own
+    // lateness: it cannot bring them together.
     expect(Math.max(...waitedMs) - Math.min(...waitedMs)).toBeGreaterThan(5);
     for (const reply of replies) expect(reply.body.equals(deterministicBody(64, 5))).toBe(true);
+  });
+
+  it('waits delay + the drawn share of the jitter, never more: the whole jitter is answered before a wait due 30 ms after it', async () => {
+    // A second connection, opened (and its TLS handshake done) before: the second request then
+    // reaches the origin right after the first.
+    const other = clientFor(origin);
+    try {
+      expect((await send(other, downloadPath(1, 5))).status).toBe(200);
+      // Math.random just under 1 draws (nearly) the whole jitter: 10 + 60 ms.
+      const before = origin.stats().requestsByPath.delay;
+      const random = vi.spyOn(Math, 'random').mockReturnValue(0.999_999);
+      let whole: Promise<OriginReply>;
+      try {
+        whole = send(client, delayPath(10, 64, 5, 60));
+        // The origin draws the moment it reads the request, which it has counted by then.
+        await until(() => origin.stats().requestsByPath.delay > before);
+      } finally {
+        random.mockRestore();
+      }
+      const order: string[] = [];
+      const replies = await Promise.all([
+        whole.then((r) => (order.push('whole jitter'), r)),
+        send(other, delayPath(10 + 60 + 30, 64, 5)).then((r) => (order.push('due 30 ms after'), r)),
+      ]);
+      // At least its draw: the jitter was added in full, not a share of it or none.
+      expect(replies[0].originMs).toBeGreaterThanOrEqual(10 + 60 * 0.999_999);
+      // The second request reached the origin later and waits 30 ms longer than delay + jitter: both
+      // are timers on the origin's one event loop, which runs due timers earliest first however
+      // late, so the first answers first unless its wait was scheduled past delay + jitter + 30 ms.
+      expect(order).toEqual(['whole jitter', 'due 30 ms after']);
+      for (const reply of replies) expect(reply.body.equals(deterministicBody(64, 5))).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 
   it.each([

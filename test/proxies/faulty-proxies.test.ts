@@ -16,7 +16,7 @@ import {
   startTruncatingHttpProxy,
   type FaultyProxy,
 } from '../fixtures/faulty-proxies.js';
-import { connectThrough, connectTo, requestViaProxy } from './proxy-client.js';
+import { connectThrough, connectTo, requestViaProxy } from '../support/proxy-client.js';
 
 /** How long "never answers" is watched for, ms: a negative can only be observed for a while. */
 const SILENCE_MS = 200;

@@ -8,8 +8,8 @@ import { downloadPath, ECHO_DIGEST_PATH } from '../../core/origin-wire/origin-pa
 import { startTcpEcho, type RunningTcpEcho } from '../../mock-targets/origins/tcp-echo.js';
 import { Allowlist } from '../../mock-targets/proxies/allowlist.js';
 import { startHttpProxy, type RunningProxyServer } from '../../mock-targets/proxies/http-proxy.js';
-import { freePort } from '../sut/free-port.js';
-import { basic, connectThrough, requestViaProxy } from './proxy-client.js';
+import { freePort } from '../support/free-port.js';
+import { basic, connectThrough, requestViaProxy } from '../support/proxy-client.js';
 
 /** A tiny origin that answers every request with the headers it received, and counts connections. */
 async function startHeaderEchoOrigin(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {

@@ -7,7 +7,7 @@ import { startOrigin, type RunningOrigin } from '../../mock-targets/origins/http
 import { downloadPath } from '../../core/origin-wire/origin-paths.js';
 import { startTcpEcho, type RunningTcpEcho } from '../../mock-targets/origins/tcp-echo.js';
 import { startReferenceProxies } from '../../mock-targets/proxies/reference-proxies.js';
-import { SocketReader, basic, requestViaProxy } from './proxy-client.js';
+import { SocketReader, basic, requestViaProxy } from '../support/proxy-client.js';
 
 // These tests fork dist/mock-targets/proxies/proxy-process.js: run `npx tsc -p tsconfig.build.json` first.
 

@@ -6,8 +6,8 @@ import { startTcpEcho, type RunningTcpEcho } from '../../mock-targets/origins/tc
 import { Allowlist } from '../../mock-targets/proxies/allowlist.js';
 import type { RunningProxyServer } from '../../mock-targets/proxies/http-proxy.js';
 import { startSocks5Proxy } from '../../mock-targets/proxies/socks5-proxy.js';
-import { freePort } from '../sut/free-port.js';
-import { connectTo, SocketReader } from './proxy-client.js';
+import { freePort } from '../support/free-port.js';
+import { connectTo, SocketReader } from '../support/proxy-client.js';
 
 const CREDENTIALS = { username: 'bench', password: 'pässword' };
 

@@ -1,6 +1,6 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isIPv4 } from 'node:net';
-import { connectTo, type SocketReader } from '../proxies/proxy-client.js';
+import { connectTo, type SocketReader } from './proxy-client.js';
 
 /**
  * A SOCKS5 UDP ASSOCIATE client for tests (RFC 1928 §4, §7), written apart from the proxy's own

@@ -11,7 +11,7 @@ import { SutMonitor } from '../../harness/sut/sut-monitor.js';
 import { SUT_DEFAULTS } from '../../harness/sut/sut-defaults.js';
 import type { Report } from '../../reports/schema.js';
 import { runCli, tempDir } from '../support/cli.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../support/free-port.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/leaky-proxy.mjs', import.meta.url));
 const BODY_BYTES = 1024;

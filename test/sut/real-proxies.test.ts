@@ -11,7 +11,7 @@ import { sampleProcessTree } from '../../harness/sut/process-tree-sampler.js';
 import { spawnSut, type SpawnedSut } from '../../harness/sut/spawned-sut.js';
 import { bodyBlocks } from '../../core/origin-wire/deterministic-body.js';
 import { findBinary, realProxyCommand, type RealProxyName } from '../support/real-proxies.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../support/free-port.js';
 
 // Under CI a missing proxy fails its tests (.ci/run installs them); elsewhere they are skipped,
 // with the reason in the test's name.

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SutError, UsageError } from '../../core/errors.js';
 import { spawnSut, type SpawnedSut } from '../../harness/sut/spawned-sut.js';
 import { formatCommand } from '../../harness/sut/split-command.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../support/free-port.js';
 
 const started: SpawnedSut[] = [];
 afterEach(async () => {

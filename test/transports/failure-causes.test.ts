@@ -11,7 +11,7 @@ import {
   type FaultyProxy,
   type StallOptions,
 } from '../fixtures/faulty-proxies.js';
-import { CREDENTIALS, download, httpEndpoint, socksEndpoint, startStack, transportFor, type Route, type Stack } from './transport-stack.js';
+import { CREDENTIALS, download, httpEndpoint, socksEndpoint, startStack, transportFor, type Route, type Stack } from '../support/transport-stack.js';
 import { startUnacceptingListener } from '../fixtures/unaccepting-listener.js';
 
 let stack: Stack;

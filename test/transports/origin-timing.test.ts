@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delayPath } from '../../core/origin-wire/origin-paths.js';
 import { startUnstampingHttpProxy, type FaultyProxy } from '../fixtures/faulty-proxies.js';
-import { download, httpEndpoint, ROUTES, startStack, transportFor, type Stack } from './transport-stack.js';
+import { download, httpEndpoint, ROUTES, startStack, transportFor, type Stack } from '../support/transport-stack.js';
 
 let stack: Stack;
 let unstamping: FaultyProxy;

@@ -3,25 +3,34 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bodyBlock } from '../../core/origin-wire/deterministic-body.js';
 import { createTransport } from '../../harness/transports/create-transport.js';
 import type { PhaseTimeouts, RequestOutcome } from '../../core/request.js';
-import { download } from './transport-stack.js';
+import { download } from '../support/transport-stack.js';
 
 /**
  * The ttfb, idle and total limits, enforced by the request handler's one timer: each cause comes
- * at its own limit to within a timer's tick (undici's fast timers were 0.5–1 s late), and a body
+ * at its own limit, not a timer's tick later (undici's fast timers were 0.5–1 s late), and a body
  * that keeps flowing is never cut by the idle limit however long it takes.
+ *
+ * "Not later" is shown without a clock: the raw origin has its next move ready {@link LATE_MS}
+ * after the limit, so a limit that fired that late would see an answer or a body chunk instead and
+ * end the request otherwise (ok, or with fewer bytes cut). The origin runs in this process, so its
+ * move and the limit are timers on one event loop: Node runs due timers earliest first, and an
+ * overloaded machine only delays both, never reorders them.
  */
 
 const BODY_BYTES = 4096;
 const SEED = 9;
-/** How late a limit may fire on a loaded 2-core machine, ms (undici's fast timers: up to 1,000). */
-const LATE_MS = 150;
+/** How long after a limit the origin's next move comes, ms: a limit this late would not be seen. */
+const LATE_MS = 450;
 
 /** How the raw origin answers one request. */
 type Script =
-  /** Reads the request, never answers. */
-  | { readonly kind: 'silent' }
-  /** Sends the headers, then the body in `chunks` pieces `gapMs` apart, then stops (or stalls if `stallAfter`). */
-  | { readonly kind: 'trickle'; readonly chunks: number; readonly gapMs: number; readonly stallAfter?: number };
+  /** Reads the request, then says nothing for `headersAfterMs`, then answers it whole. */
+  | { readonly kind: 'late'; readonly headersAfterMs: number }
+  /**
+   * Sends the headers, then the body in `chunks` pieces `gapMs` apart; after `pause.afterChunks`
+   * pieces it waits `pause.forMs` more before the next.
+   */
+  | { readonly kind: 'trickle'; readonly chunks: number; readonly gapMs: number; readonly pause?: { readonly afterChunks: number; readonly forMs: number } };
 
 const servers: Server[] = [];
 const sockets = new Set<Socket>();
@@ -32,6 +41,21 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
 });
 
+const HEAD = `HTTP/1.1 200 OK\r\ncontent-length: ${BODY_BYTES}\r\n\r\n`;
+
+/** Sends the body as `script` says, the headers already written. */
+function trickle(socket: Socket, body: Buffer, script: Extract<Script, { kind: 'trickle' }>): void {
+  const size = Math.ceil(BODY_BYTES / script.chunks);
+  let sent = 0;
+  const next = (): void => {
+    if (socket.destroyed || sent === script.chunks) return;
+    socket.write(body.subarray(sent * size, (sent + 1) * size));
+    sent++;
+    setTimeout(next, script.gapMs + (sent === script.pause?.afterChunks ? script.pause.forMs : 0));
+  };
+  setTimeout(next, script.gapMs);
+}
+
 /** A hand-written HTTP/1.1 origin on 127.0.0.1 that answers every request by `script`. */
 async function rawOrigin(script: Script): Promise<number> {
   const body = bodyBlock(SEED, BODY_BYTES, 0);
@@ -39,17 +63,14 @@ async function rawOrigin(script: Script): Promise<number> {
     sockets.add(socket);
     socket.on('error', () => socket.destroy());
     socket.once('data', () => {
-      if (script.kind === 'silent') return;
-      socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${BODY_BYTES}\r\n\r\n`);
-      const size = Math.ceil(BODY_BYTES / script.chunks);
-      let sent = 0;
-      const next = (): void => {
-        if (socket.destroyed || sent === script.chunks || sent === script.stallAfter) return;
-        socket.write(body.subarray(sent * size, (sent + 1) * size));
-        sent++;
-        setTimeout(next, script.gapMs);
-      };
-      setTimeout(next, script.gapMs);
+      if (script.kind === 'late') {
+        setTimeout(() => {
+          if (!socket.destroyed) socket.write(Buffer.concat([Buffer.from(HEAD), body]));
+        }, script.headersAfterMs);
+        return;
+      }
+      socket.write(HEAD);
+      trickle(socket, body, script);
     });
   });
   servers.push(server);
@@ -76,38 +97,50 @@ async function getFrom(port: number, limits: Partial<PhaseTimeouts>): Promise<Re
 const ms = (us: number): number => us / 1000;
 
 describe('phase limits', () => {
-  it('ends a request with no response headers at the ttfb limit', async () => {
-    const outcome = await getFrom(await rawOrigin({ kind: 'silent' }), { ttfbMs: 200 });
-    expect(outcome).toMatchObject({ ok: false, cause: 'timeout_ttfb', statusCode: 0 });
+  it('ends a request with no response headers at the ttfb limit, before an answer due later', async () => {
+    const outcome = await getFrom(await rawOrigin({ kind: 'late', headersAfterMs: 200 + LATE_MS }), { ttfbMs: 200 });
+    // The answer's timer starts after the request was written, the ttfb's when it was: the limit is
+    // due first on any machine, and only a limit LATE_MS late would let the answer in (ok: true).
+    expect(outcome).toMatchObject({ ok: false, cause: 'timeout_ttfb', statusCode: 0, bytesIn: 0 });
+    // A limit cannot fire before it has passed (1 ms: Node's timers count whole milliseconds).
     expect(ms(outcome.totalUs)).toBeGreaterThanOrEqual(199);
-    expect(ms(outcome.totalUs)).toBeLessThan(200 + LATE_MS);
   });
 
   it('ends a body that stops flowing at the idle limit, counted from its last chunk', async () => {
-    // Two chunks 50 ms apart, then silence: idle expires 200 ms after the second chunk.
-    const outcome = await getFrom(await rawOrigin({ kind: 'trickle', chunks: 8, gapMs: 50, stallAfter: 2 }), { idleMs: 200 });
+    // Two chunks 50 ms apart, then silence until the third, LATE_MS after the idle limit expires.
+    const pause = { afterChunks: 2, forMs: 200 + LATE_MS - 50 };
+    const outcome = await getFrom(await rawOrigin({ kind: 'trickle', chunks: 8, gapMs: 50, pause }), { idleMs: 200 });
+    // Exactly two chunks: cut before the third, which a limit LATE_MS late would have let in.
     expect(outcome).toMatchObject({ ok: false, cause: 'timeout_idle', statusCode: 200, bytesIn: 2 * (BODY_BYTES / 8) });
-    expect(ms(outcome.totalUs)).toBeGreaterThanOrEqual(100 + 199);
-    expect(ms(outcome.totalUs)).toBeLessThan(100 + 200 + LATE_MS);
+    // Two gaps of 50 ms, then 200 ms of silence: neither the origin's timers (1 ms each) nor the
+    // limit (1 ms) can come sooner than Node's millisecond granularity allows.
+    expect(ms(outcome.totalUs)).toBeGreaterThanOrEqual(2 * 50 + 200 - 3);
   });
 
   it('lets a body that keeps flowing run past the idle limit', async () => {
-    // 12 chunks 60 ms apart: 780 ms in all, almost four idle limits, never 200 ms silent.
-    const outcome = await getFrom(await rawOrigin({ kind: 'trickle', chunks: 12, gapMs: 60 }), { ttfbMs: 200, idleMs: 200 });
+    // 20 chunks 60 ms apart: 1.2 s in all, four idle limits, never 300 ms silent.
+    const outcome = await getFrom(await rawOrigin({ kind: 'trickle', chunks: 20, gapMs: 60 }), { ttfbMs: 300, idleMs: 300 });
     expect(outcome).toMatchObject({ ok: true, bytesIn: BODY_BYTES, statusCode: 200 });
-    expect(ms(outcome.totalUs)).toBeGreaterThan(700);
+    // 20 gaps of 60 ms cannot pass sooner (1 ms each for the timers' granularity): over three idle limits.
+    expect(ms(outcome.totalUs)).toBeGreaterThan(3 * 300);
   });
 
   it('ends a slow but flowing body at the total limit', async () => {
-    const outcome = await getFrom(await rawOrigin({ kind: 'trickle', chunks: 20, gapMs: 60 }), { ttfbMs: 200, idleMs: 200, totalMs: 500 });
+    // 16 chunks 60 ms apart: the body would be whole 960 ms in, LATE_MS after the limit, and no
+    // 400 ms silence (ttfb, idle) on the way.
+    const outcome = await getFrom(await rawOrigin({ kind: 'trickle', chunks: 16, gapMs: 60 }), { ttfbMs: 400, idleMs: 400, totalMs: 500 });
+    // Cut mid-body: a total limit LATE_MS late would have let the whole body in (ok: true).
     expect(outcome).toMatchObject({ ok: false, cause: 'timeout_total', statusCode: 200 });
+    expect(outcome.bytesIn).toBeGreaterThan(0);
+    expect(outcome.bytesIn).toBeLessThan(BODY_BYTES);
     expect(ms(outcome.totalUs)).toBeGreaterThanOrEqual(499);
-    expect(ms(outcome.totalUs)).toBeLessThan(500 + LATE_MS);
   });
 
-  it('names the total limit when it is shorter than the ttfb limit', async () => {
-    const outcome = await getFrom(await rawOrigin({ kind: 'silent' }), { ttfbMs: 1_000, totalMs: 250 });
-    expect(outcome).toMatchObject({ ok: false, cause: 'timeout_total' });
-    expect(ms(outcome.totalUs)).toBeLessThan(250 + LATE_MS);
+  it('names the total limit when it is shorter than the ttfb limit, before an answer due later', async () => {
+    const outcome = await getFrom(await rawOrigin({ kind: 'late', headersAfterMs: 250 + LATE_MS }), { ttfbMs: 1_000, totalMs: 250 });
+    // The total limit is due first (it counts from before the request was written), the answer
+    // LATE_MS later, the ttfb limit later still: the cause names the one that was due first.
+    expect(outcome).toMatchObject({ ok: false, cause: 'timeout_total', statusCode: 0, bytesIn: 0 });
+    expect(ms(outcome.totalUs)).toBeGreaterThanOrEqual(249);
   });
 });

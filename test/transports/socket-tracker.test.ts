@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, type Dispatcher } from 'undici';
 import '../../harness/transports/socket-tracker.js';
-import { download, ROUTES, startStack, transportFor, type Stack } from './transport-stack.js';
+import { download, ROUTES, startStack, transportFor, type Stack } from '../support/transport-stack.js';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OriginAddress } from '../../core/request.js';
-import { download, socksEndpoint, startStack, transportFor, type Stack } from './transport-stack.js';
+import { download, socksEndpoint, startStack, transportFor, type Stack } from '../support/transport-stack.js';
 
 /** A TCP relay in front of the SOCKS5 proxy that keeps what clients send, to read the request's ATYP. */
 interface Tap {

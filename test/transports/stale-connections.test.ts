@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OriginAddress, RequestOutcome } from '../../core/request.js';
 import { startClosingHttpProxy } from '../fixtures/faulty-proxies.js';
-import { startStaleConnectionServer, type StaleConnectionServer } from './stale-connection-server.js';
-import { download, httpEndpoint, startStack, transportFor, upload, type Stack } from './transport-stack.js';
+import { startStaleConnectionServer, type StaleConnectionServer } from '../fixtures/stale-connection-server.js';
+import { download, httpEndpoint, startStack, transportFor, upload, type Stack } from '../support/transport-stack.js';
 
 let stack: Stack;
 let stale: StaleConnectionServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestOutcome } from '../../core/request.js';
-import { download, ROUTES, startStack, transportFor, upload, type Route, type Stack } from './transport-stack.js';
+import { download, ROUTES, startStack, transportFor, upload, type Route, type Stack } from '../support/transport-stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
