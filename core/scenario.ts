@@ -26,7 +26,7 @@ export type RequestOperation =
 /** One entry of a scenario's weighted mix; its `name` is the report's `byKind` key. */
 export interface RequestMixEntry {
   /** Report key, e.g. `get-1k`. Unique within the scenario. */
-  readonly name: string;
+  readonly kind: string;
   /** Relative weight (any positive number; weights are normalised). */
   readonly weight: number;
   readonly protocol: Protocol;

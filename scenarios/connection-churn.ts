@@ -13,8 +13,8 @@ export const connectionChurn: Scenario = {
   name: 'connection-churn',
   description: 'A new connection per request: HTTP forward GET 1 KiB and CONNECT HTTPS GET 1 KiB, setup phases and connections/s',
   mix: [
-    { name: 'http-get-1k', weight: 1, protocol: 'http-forward', origin: 'http', operation: { op: 'download', bytes: 1024 } },
-    { name: 'connect-get-1k', weight: 1, protocol: 'connect', origin: 'https', operation: { op: 'download', bytes: 1024 } },
+    { kind: 'http-get-1k', weight: 1, protocol: 'http-forward', origin: 'http', operation: { op: 'download', bytes: 1024 } },
+    { kind: 'connect-get-1k', weight: 1, protocol: 'connect', origin: 'https', operation: { op: 'download', bytes: 1024 } },
   ],
   defaults: { durationMs: 10_000, warmupMs: 2_000, concurrency: 50, connectionPolicy: 'new-per-request' },
 };

@@ -4,6 +4,6 @@ import type { Scenario } from '../core/scenario.js';
 export const directGet: Scenario = {
   name: 'direct-get',
   description: 'GET 1 KiB straight to the origin, no proxy (the harness ceiling)',
-  mix: [{ name: 'get-1k', weight: 1, protocol: 'direct', origin: 'http', operation: { op: 'download', bytes: 1024 } }],
+  mix: [{ kind: 'get-1k', weight: 1, protocol: 'direct', origin: 'http', operation: { op: 'download', bytes: 1024 } }],
   defaults: { durationMs: 10_000, warmupMs: 2_000, concurrency: 50 },
 };

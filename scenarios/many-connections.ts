@@ -15,7 +15,7 @@ export const manyConnections: Scenario = {
   name: 'many-connections',
   description: 'Hold 2,000 idle CONNECT tunnels for 10 s: established, failures by cause, proxy RSS per 1,000 (--connections, --hold, --trickle)',
   // The trickle request (--trickle): GET 16 B on each held tunnel, verified like any body.
-  mix: [{ name: 'trickle-16b', weight: 1, protocol: 'connect', origin: 'http', operation: { op: 'download', bytes: 16 } }],
+  mix: [{ kind: 'trickle-16b', weight: 1, protocol: 'connect', origin: 'http', operation: { op: 'download', bytes: 16 } }],
   defaults: { durationMs: 10_000, warmupMs: 0, concurrency: 1 },
   hold: { connections: 2_000, protocol: 'connect', origin: 'http', holdMs: 10_000 },
 };

@@ -18,8 +18,8 @@ export function validateScenario(input: unknown, source: string): Scenario {
   const mix = obj.mix.map((entry, i) => validateEntry(entry, `scenario.mix[${i}]`));
   const names = new Set<string>();
   for (const entry of mix) {
-    if (names.has(entry.name)) throw new UsageError('scenario.mix', `request name '${entry.name}' appears twice; names are the report's keys`);
-    names.add(entry.name);
+    if (names.has(entry.kind)) throw new UsageError('scenario.mix', `request kind '${entry.kind}' appears twice; kinds are the report's keys`);
+    names.add(entry.kind);
   }
   const hold = obj.hold === undefined ? undefined : validateHold(obj.hold);
   return { name, description, mix, defaults: validateDefaults(obj.defaults ?? {}), ...(hold ? { hold } : {}) };
@@ -57,7 +57,8 @@ function validateEntry(input: unknown, field: string): RequestMixEntry {
   const weight = obj.weight ?? 1;
   if (typeof weight !== 'number' || !(weight > 0)) throw new UsageError(`${field}.weight`, `expects a number > 0 (got ${JSON.stringify(weight)})`);
   return {
-    name: kindName(obj.name, `${field}.name`),
+    // `kind` names the entry; `name` is read too, as scenario files before 0.2 wrote it.
+    kind: obj.kind !== undefined || obj.name === undefined ? kindName(obj.kind, `${field}.kind`) : kindName(obj.name, `${field}.name`),
     weight,
     protocol: protocol as Protocol,
     origin,
@@ -120,7 +121,7 @@ function validateDefaults(input: unknown): ScenarioDefaults {
  */
 const RESERVED_KIND_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-/** A mix entry's name: a non-empty string that is not one of {@link RESERVED_KIND_NAMES}. */
+/** A mix entry's kind: a non-empty string that is not one of {@link RESERVED_KIND_NAMES}. */
 function kindName(input: unknown, field: string): string {
   const name = asString(input, field);
   if (RESERVED_KIND_NAMES.has(name)) {

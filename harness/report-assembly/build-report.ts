@@ -139,7 +139,7 @@ export function buildReport(inputs: ReportInputs): Report {
   const totals = statsOf(kinds, proxied.measuredMs);
   const byProtocol: Partial<Record<Protocol, Stats>> = {};
   for (const protocol of new Set(config.scenario.mix.map((m) => m.protocol))) {
-    const names = config.scenario.mix.filter((m) => m.protocol === protocol).map((m) => m.name);
+    const names = config.scenario.mix.filter((m) => m.protocol === protocol).map((m) => m.kind);
     byProtocol[protocol] = statsOf(names.map((n) => proxied.kinds.get(n)!).filter(Boolean), proxied.measuredMs);
   }
   const byKind = byKindStats(proxied);

@@ -67,7 +67,7 @@ export function finishReport(run: FinishedRun): Report {
  * warning, so a CI job that keeps the report file sees why (the CLI exits 3).
  */
 export function sutFailureReport(config: RunConfig, err: SutError): Report {
-  const kinds = new Map(config.scenario.mix.map((m) => [m.name, { counters: emptyCounters(), histograms: emptyHistograms() }]));
+  const kinds = new Map(config.scenario.mix.map((m) => [m.kind, { counters: emptyCounters(), histograms: emptyHistograms() }]));
   const report = buildReport({
     config,
     startedAtWallMs: Date.now(),

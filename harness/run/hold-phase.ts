@@ -47,7 +47,7 @@ export async function runHoldPhase(
   const route = heldRoute(config, endpoints);
   const fdLimit = openFilesLimit();
   const maxOpen = fdBudget(fdLimit, HOLD_DEFAULTS.reserveFds);
-  const recorder = new TrickleRecorder(kind.name);
+  const recorder = new TrickleRecorder(kind.kind);
   const bodyBytes = kind.operation.op === 'download' ? kind.operation.bytes : HOLD_DEFAULTS.trickleBodyBytes;
   const monitor = monitors.sut.monitor;
   // Shards of a distributed run start opening together (--start-at), as their request loops would.

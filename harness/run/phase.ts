@@ -25,7 +25,7 @@ export async function runPhase(
   protocolOverride?: Protocol,
 ): Promise<LoadPhaseOutcome> {
   const plans = planWorkers(config, endpoints, protocolOverride);
-  const aggregator = new Aggregator(config.scenario.mix.map((m) => m.name), plans.length);
+  const aggregator = new Aggregator(config.scenario.mix.map((m) => m.kind), plans.length);
   let startAtWallMs = Date.now();
   const timers: NodeJS.Timeout[] = [];
   let measureStarted: Promise<void> | undefined;

@@ -36,7 +36,7 @@ export async function preflight(config: RunConfig, options: RunOptions): Promise
   const thresholds = given.filter((t) => !isTolerance(t)).map((t) => parseThreshold(t, '--threshold'));
   checkThresholdsApply(thresholds, {
     scenario: config.scenario.name,
-    kinds: config.scenario.mix.map((entry) => entry.name),
+    kinds: config.scenario.mix.map((entry) => entry.kind),
     sutSampled: config.embeddedProxies || config.sut !== undefined,
     holds: config.hold !== undefined,
   });

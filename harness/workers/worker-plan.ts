@@ -11,7 +11,7 @@ import type { TransportOptions } from '../transports/index.js';
 
 /** One request kind as a worker runs it. */
 export interface WorkerKind {
-  readonly name: string;
+  readonly kind: string;
   readonly weight: number;
   /** Index into {@link WorkerPlan.transports}. */
   readonly transportIndex: number;
@@ -64,7 +64,7 @@ export function planWorkers(config: RunConfig, endpoints: RunEndpoints, protocol
     const options = transportOptions(config, endpoints, entry);
     let transportIndex = transports.findIndex((t) => t.protocol === options.protocol && t.origin === options.origin);
     if (transportIndex < 0) transportIndex = transports.push(options) - 1;
-    return { name: entry.name, weight: entry.weight, transportIndex, request: prepareRequest(entry, endpoints, seedFor(config.seed, kindIndex)) };
+    return { kind: entry.kind, weight: entry.weight, transportIndex, request: prepareRequest(entry, endpoints, seedFor(config.seed, kindIndex)) };
   });
   return loads.map((load, workerIndex) => {
     const connectionBound = load.model === 'closed' ? Math.max(load.concurrency, ...(load.stages ?? []).map((s) => s.target)) : load.maxInFlight;
@@ -113,7 +113,7 @@ function splitLoad(load: ShardShare['load'], configuredWorkers: number): WorkerL
 
 function transportOptions(config: RunConfig, endpoints: RunEndpoints, entry: RequestMixEntry): TransportOptions {
   const origin = entry.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
-  if (!origin) throw new Error(`no ${entry.origin} origin was started for '${entry.name}'`);
+  if (!origin) throw new Error(`no ${entry.origin} origin was started for '${entry.kind}'`);
   const proxy = proxyFor(endpoints.proxies, entry.protocol);
   return {
     protocol: entry.protocol,
@@ -131,12 +131,12 @@ function prepareRequest(entry: RequestMixEntry, endpoints: RunEndpoints, seed: n
   const op = entry.operation;
   switch (op.op) {
     case 'download':
-      return { kind: entry.name, method: 'GET', origin, path: downloadPath(op.bytes, seed), expect: { kind: 'deterministic', bytes: op.bytes, seed } };
+      return { kind: entry.kind, method: 'GET', origin, path: downloadPath(op.bytes, seed), expect: { kind: 'deterministic', bytes: op.bytes, seed } };
     case 'delay':
-      return { kind: entry.name, method: 'GET', origin, path: delayPath(op.delayMs, op.bytes, seed, op.jitterMs), expect: { kind: 'deterministic', bytes: op.bytes, seed } };
+      return { kind: entry.kind, method: 'GET', origin, path: delayPath(op.delayMs, op.bytes, seed, op.jitterMs), expect: { kind: 'deterministic', bytes: op.bytes, seed } };
     case 'upload':
       return {
-        kind: entry.name,
+        kind: entry.kind,
         method: 'POST',
         origin,
         path: ECHO_DIGEST_PATH,

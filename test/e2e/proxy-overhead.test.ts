@@ -26,7 +26,7 @@ const jitteryOrigin: Scenario = {
   name: 'jittery-origin',
   description: 'GET 1 KiB from an origin that takes 5–65 ms, through an HTTP forward proxy',
   mix: [{
-    name: 'jittery',
+    kind: 'jittery',
     weight: 1,
     protocol: 'http-forward',
     origin: 'http',
@@ -45,7 +45,7 @@ describe('the proxy overhead against going direct, with the origin own time subt
   it('takes each request own origin time off both sides where the origin service time varies by a whole 60 ms', async () => {
     // The truth proxy runs in its own process and holds each request 20 ms to ~0.1 ms. How close the
     // figure lands on the 20 ms, and how much of the origin's variance it sheds, are timings of a
-    // shared machine: bench/truth.ts prints them ("origin time subtracted" row). Here: the figure's
+    // shared machine: bench/truth.ts prints them (its "origin 5–65 ms" row). Here: the figure's
     // basis and arithmetic, and bounds that hold request by request.
     proxy = await startTruthProxy({ mode: 'delay', delayMs: PROXY_DELAY_MS });
     const report = await run({ scenario: jitteryOrigin, proxies: [`http://127.0.0.1:${proxy.port}`], workers: 1, directBaseline: true });

@@ -71,14 +71,14 @@ function expectCleanRun(report: Report, scenarioName: string): void {
   expect(t.successRate).toBe(1);
   expect(t.phasesMs.ttfb.count).toBe(t.successes);
   for (const entry of builtInScenario(scenarioName)!.mix) {
-    const kind = report.byKind[entry.name]!;
+    const kind = report.byKind[entry.kind]!;
     const bodyBytes = entry.operation.op === 'download' ? entry.operation.bytes : Number.NaN;
-    expect(kind.bytesIn, entry.name).toBe(kind.requests * bodyBytes);
-    expect(kind.phasesMs.ttfb.count, entry.name).toBe(kind.successes);
+    expect(kind.bytesIn, entry.kind).toBe(kind.requests * bodyBytes);
+    expect(kind.phasesMs.ttfb.count, entry.kind).toBe(kind.successes);
     // A tunnel (CONNECT or SOCKS5) has a handshake, one per tunnel measured requests opened
     // (warm-up's are in no figure); a forward request has none.
-    if (entry.protocol === 'http-forward') expect(kind.phasesMs.proxyHandshake.count, entry.name).toBe(0);
-    else expect(kind.phasesMs.proxyHandshake.count, entry.name).toBe(kind.connections.opened);
+    if (entry.protocol === 'http-forward') expect(kind.phasesMs.proxyHandshake.count, entry.kind).toBe(0);
+    else expect(kind.phasesMs.proxyHandshake.count, entry.kind).toBe(kind.connections.opened);
   }
   expect(report.sut?.source).toBe('spawned');
   expect(report.sut?.rssPeakMiB).toBeGreaterThan(0);

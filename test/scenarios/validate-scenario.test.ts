@@ -4,13 +4,20 @@ import { UsageError } from '../../core/errors.js';
 import { BUILT_IN_SCENARIOS } from '../../scenarios/catalog.js';
 import { validateScenario } from '../../scenarios/validate-scenario.js';
 
-const minimal = { name: 'mine', mix: [{ name: 'a', protocol: 'http-forward', operation: { op: 'download', bytes: '4KiB' } }] };
+const minimal = { name: 'mine', mix: [{ kind: 'a', protocol: 'http-forward', operation: { op: 'download', bytes: '4KiB' } }] };
 
 describe("a user's own scenario file", () => {
   it('takes units as people write them and fills the defaults', () => {
     const s = validateScenario({ ...minimal, defaults: { duration: '30s', warmup: '500ms', concurrency: 8, stages: '5s:10,5s:0' } }, 'mine.json');
-    expect(s.mix[0]).toEqual({ name: 'a', weight: 1, protocol: 'http-forward', origin: 'http', operation: { op: 'download', bytes: 4096 } });
+    expect(s.mix[0]).toEqual({ kind: 'a', weight: 1, protocol: 'http-forward', origin: 'http', operation: { op: 'download', bytes: 4096 } });
     expect(s.defaults).toMatchObject({ durationMs: 30_000, warmupMs: 500, concurrency: 8, stages: [{ durationMs: 5000, target: 10 }, { durationMs: 5000, target: 0 }] });
+  });
+
+  it("reads a mix entry's kind from `name` too, as scenario files before 0.2 wrote it", () => {
+    const s = validateScenario({ name: 'old', mix: [{ name: 'get-4k', protocol: 'http-forward', operation: { op: 'download', bytes: '4KiB' } }] }, 'old.json');
+    expect(s.mix.map((entry) => entry.kind)).toEqual(['get-4k']);
+    expect(() => validateScenario({ name: 'twice', mix: [{ kind: 'a', protocol: 'direct', operation: { op: 'download', bytes: 1 } }, { name: 'a', protocol: 'direct', operation: { op: 'download', bytes: 1 } }] }, 'twice.json'))
+      .toThrow("scenario.mix: request kind 'a' appears twice");
   });
 
   it.each([
@@ -18,7 +25,7 @@ describe("a user's own scenario file", () => {
     [{ op: 'delay', delay: '5ms', jitter: 0, bytes: 64 }, { op: 'delay', bytes: 64, delayMs: 5 }],
     [{ op: 'delay', delay: '5ms', bytes: 64 }, { op: 'delay', bytes: 64, delayMs: 5 }],
   ])('reads the delay operation %j, jitter in whole milliseconds', (operation, expected) => {
-    const s = validateScenario({ ...minimal, mix: [{ name: 'slow', protocol: 'http-forward', operation }] }, 'delay.json');
+    const s = validateScenario({ ...minimal, mix: [{ kind: 'slow', protocol: 'http-forward', operation }] }, 'delay.json');
     expect(s.mix[0]?.operation).toStrictEqual(expected);
   });
 
@@ -29,12 +36,12 @@ describe("a user's own scenario file", () => {
 
   it.each([
     [{ ...minimal, mix: [] }, 'scenario.mix'],
-    [{ ...minimal, mix: [{ name: 'a', protocol: 'gopher', operation: { op: 'download', bytes: 1 } }] }, 'scenario.mix[0].protocol'],
-    [{ ...minimal, mix: [{ name: 'a', protocol: 'http-forward', origin: 'https', operation: { op: 'download', bytes: 1 } }] }, 'scenario.mix[0].origin'],
-    [{ ...minimal, mix: [{ name: 'a', protocol: 'socks5', operation: { op: 'fly', bytes: 1 } }] }, 'scenario.mix[0].operation.op'],
-    [{ ...minimal, mix: [{ name: 'a', protocol: 'socks5', operation: { op: 'download', bytes: 'lots' } }] }, 'scenario.mix[0].operation.bytes'],
+    [{ ...minimal, mix: [{ kind: 'a', protocol: 'gopher', operation: { op: 'download', bytes: 1 } }] }, 'scenario.mix[0].protocol'],
+    [{ ...minimal, mix: [{ kind: 'a', protocol: 'http-forward', origin: 'https', operation: { op: 'download', bytes: 1 } }] }, 'scenario.mix[0].origin'],
+    [{ ...minimal, mix: [{ kind: 'a', protocol: 'socks5', operation: { op: 'fly', bytes: 1 } }] }, 'scenario.mix[0].operation.op'],
+    [{ ...minimal, mix: [{ kind: 'a', protocol: 'socks5', operation: { op: 'download', bytes: 'lots' } }] }, 'scenario.mix[0].operation.bytes'],
     [{ ...minimal, mix: [...minimal.mix, ...minimal.mix] }, 'scenario.mix'],
-    [{ ...minimal, mix: [{ name: 'a', protocol: 'socks5', operation: { op: 'delay', delay: '5ms', jitter: 'lots' } }] }, 'scenario.mix[0].operation.jitter'],
+    [{ ...minimal, mix: [{ kind: 'a', protocol: 'socks5', operation: { op: 'delay', delay: '5ms', jitter: 'lots' } }] }, 'scenario.mix[0].operation.jitter'],
     [{ ...minimal, defaults: { duration: 'soon' } }, 'scenario.defaults.duration'],
     [{ ...minimal, defaults: { concurrency: 0 } }, 'scenario.defaults.concurrency'],
     [{ ...minimal, hold: { connections: -1, protocol: 'connect' } }, 'scenario.hold.connections'],

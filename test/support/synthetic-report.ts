@@ -209,7 +209,7 @@ export function noisyCounts(seconds: number, mean: number, noise: number, seed: 
 /** A complete, plausible config for synthetic reports; tests override the fields they are about. */
 export const SYNTHETIC_CONFIG: ReportConfig = {
   scenario: 'synthetic',
-  mix: [{ name: 'get-1k', weight: 1, protocol: 'http-forward', origin: 'http', operation: { op: 'download', bytes: 1024 } }],
+  mix: [{ kind: 'get-1k', weight: 1, protocol: 'http-forward', origin: 'http', operation: { op: 'download', bytes: 1024 } }],
   proxies: ['http://127.0.0.1:3128'],
   embeddedProxies: false,
   durationMs: 10_000,
