@@ -8,6 +8,8 @@
  * ```
  */
 export { run, runWithVerdict, type RunVerdict } from './harness/run/run.js';
+export { serveTargets, type ServedTargets, type TargetsOptions } from './harness/run/serve-targets.js';
+export { parseTargetsDescription, type TargetsDescription } from './core/targets-description.js';
 export type { RunOptions, RunProgress, SutOptions } from './harness/config/run-options.js';
 export { RUN_DEFAULTS, type RunConfig } from './harness/config/run-config.js';
 export { BUILT_IN_SCENARIOS, builtInScenario } from './scenarios/catalog.js';

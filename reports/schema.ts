@@ -1,6 +1,7 @@
 import type { ErrorCause } from '../core/error-cause.js';
 import type { ConnectionPolicy, HoldSpec, Protocol, RequestMixEntry, Stage } from '../core/scenario.js';
 import type { PhaseTimeouts } from '../core/request.js';
+import type { TargetsDescription } from '../core/targets-description.js';
 
 /**
  * The report: proxybench's contract with every later tool (compare, merge, formatters, users' own
@@ -439,6 +440,11 @@ export type ReportConfig = {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Epoch ms at which the shards of a distributed run started together. */
   readonly startAtMs?: number;
+  /** Standalone targets the run used (`--targets`), as `proxybench targets` described them. */
+  readonly targets?: TargetsDescription;
+  /** Where the run's own origins listened (`--origin-host`), and the name the proxy used for them (`--advertise`). */
+  readonly originHost?: string;
+  readonly advertiseHost?: string;
   /** A hold run (`many-connections`): what was held, flags applied. */
   readonly hold?: HoldSpec;
 };

@@ -175,3 +175,11 @@ function queryUint(target: string, queryStart: number, name: string, max: number
   }
   return 0;
 }
+
+/**
+ * The name the mock targets' TLS certificate is issued for. A client that trusts the run's test CA
+ * (and only then) checks the certificate against this name rather than the address it dialled, so
+ * targets listening on another address (`--origin-host`, `proxybench targets --host`, a Service
+ * name) verify as well as those on 127.0.0.1: trust comes from the per-run CA, not the system store.
+ */
+export const MOCK_TARGET_TLS_NAME = 'localhost';

@@ -9,6 +9,7 @@ import { mergeCommand } from './commands/merge.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scenariosCommand } from './commands/scenarios.js';
+import { targetsCommand } from './commands/targets.js';
 
 /**
  * The `proxybench` command. It only parses flags and calls the library (docs/architecture.md); every failure
@@ -24,7 +25,8 @@ async function main(argv: string[]): Promise<void> {
     .command(compareCommand)
     .command(mergeCommand)
     .command(reportCommand)
-    .demandCommand(1, 'name a command: run, scenarios, compare, merge or report')
+    .command(targetsCommand)
+    .demandCommand(1, 'name a command: run, scenarios, compare, merge, report or targets')
     .strict()
     .version(toolVersion())
     .help()

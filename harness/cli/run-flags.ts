@@ -43,6 +43,9 @@ export interface RunFlags {
   threshold?: string[];
   shard?: string;
   'start-at'?: string;
+  targets?: string;
+  'origin-host'?: string;
+  advertise?: string;
   out: string;
   baseline?: string;
   md?: string;
@@ -92,6 +95,9 @@ export function declareRunFlags<T>(y: Argv<T>): Argv<RunFlags> {
     .option('baseline', { ...s, describe: 'Compare with this earlier report at the end (exit 1 on regression). Default: none' })
     .option('shard', { ...s, describe: 'INDEX/COUNT: run 1/COUNT of the load as shard INDEX (merge the reports with `proxybench merge`). Default: 0/1' })
     .option('start-at', { ...s, describe: 'ISO time or epoch ms at which every shard starts the load. Default: now' })
+    .option('targets', { ...s, describe: "Use standalone targets (`proxybench targets`) instead of starting the run's own: the JSON line it printed, or a file holding it. Default: the run starts its own" })
+    .option('origin-host', { ...s, describe: "Address the run's own origins listen on, for a proxy in a container or on another host (0.0.0.0: every interface). Default: 127.0.0.1" })
+    .option('advertise', { ...s, describe: 'Name or address the proxy under test must use to reach the run\'s own origins (e.g. host.docker.internal). Default: the --origin-host address' })
     .option('out', { ...s, alias: 'o', default: 'proxybench-report.json', describe: 'Where to write the JSON report (atomically)' })
     .option('md', { ...s, describe: 'Also write a Markdown summary (for a PR comment or $GITHUB_STEP_SUMMARY). Default: none' })
     .option('junit', { ...s, describe: 'Also write JUnit XML (thresholds and compared metrics as test cases). Default: none' })
@@ -162,6 +168,9 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     views: { ...(f.md !== undefined ? { markdown: f.md } : {}), ...(f.junit !== undefined ? { junit: f.junit } : {}), ...(f.html !== undefined ? { html: f.html } : {}) },
     shard: opt(f.shard, parseShard),
     startAtMs: opt(f['start-at'], parseStartAt),
+    targets: f.targets,
+    originHost: f['origin-host'],
+    advertise: f.advertise,
   };
   // Drop keys left undefined so scenario defaults apply.
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as unknown as RunOptions;

@@ -10,6 +10,8 @@ import { stagesDurationMs } from '../../core/stages.js';
 import type { PhaseTimeouts } from '../../core/request.js';
 import { redactCommand } from './redact-secrets.js';
 import type { RunOptions, SutOptions } from './run-options.js';
+import { resolveTargets } from './resolve-targets.js';
+import type { TargetsDescription } from '../../core/targets-description.js';
 
 /** proxybench's own defaults, where neither a flag nor the scenario says otherwise. */
 export const RUN_DEFAULTS = {
@@ -51,6 +53,12 @@ export interface RunConfig {
   readonly thresholds: readonly string[];
   readonly shard?: { readonly index: number; readonly count: number };
   readonly startAtMs?: number;
+  /** Standalone targets the run uses instead of starting its own (`--targets`). */
+  readonly targets?: TargetsDescription;
+  /** Where the run's own origins listen (`--origin-host`). */
+  readonly originHost?: string;
+  /** The name the proxy uses for the run's own origins (`--advertise`). */
+  readonly advertiseHost?: string;
   /** A hold run (`many-connections`): connections held instead of a request loop, flags applied. */
   readonly hold?: HoldSpec;
 }
@@ -104,6 +112,7 @@ export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> 
     thresholds: [...(d.thresholds ?? []), ...(options.thresholds ?? [])],
     ...(options.shard ? { shard: validShard(options.shard) } : {}),
     ...(options.startAtMs !== undefined ? { startAtMs: options.startAtMs } : {}),
+    ...(await resolveTargets(options, scenario)),
   };
   validateBackoff(config.backoff);
   const hold = resolveHold(scenario, options);

@@ -1,6 +1,7 @@
 import type { ConnectionPolicy, Scenario, Stage } from '../../core/scenario.js';
 import type { BackoffOptions } from '../load/backoff.js';
 import type { PhaseTimeouts } from '../../core/request.js';
+import type { TargetsDescription } from '../../core/targets-description.js';
 
 /** Progress of a running run, for a live display. */
 export interface RunProgress {
@@ -93,6 +94,15 @@ export interface RunOptions {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Epoch ms at which every shard starts the load. */
   readonly startAtMs?: number;
+  /**
+   * Standalone mock targets to use instead of starting the run's own (`--targets`): the JSON line
+   * `proxybench targets` printed, a file holding it, or the parsed description.
+   */
+  readonly targets?: string | TargetsDescription;
+  /** The run's own origins listen on this address (`--origin-host`; default 127.0.0.1). */
+  readonly originHost?: string;
+  /** The name or address the proxy under test must use for the run's own origins (`--advertise`). */
+  readonly advertise?: string;
   /** Where to write the JSON report (atomically); not written when absent. */
   readonly out?: string;
   /** Other views of the report to write (atomically) when the run is done; each path checked before the load. */

@@ -54,7 +54,7 @@ export async function runWithVerdict(options: RunOptions): Promise<RunVerdict> {
  * is stopped before it returns, whatever happens.
  */
 async function measure(config: RunConfig, thresholds: readonly Threshold[], options: RunOptions): Promise<Report> {
-  const targets = await startRunTargets(config.scenario);
+  const targets = await startRunTargets(config);
   let sut: RunSut | undefined;
   const harness = new HarnessMonitor();
   harness.start();

@@ -1,6 +1,7 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { MOCK_TARGET_TLS_NAME } from '../../core/origin-wire/origin-paths.js';
 import type { Duplex } from 'node:stream';
 import type { buildConnector } from 'undici';
 import type { OriginAddress } from '../../core/request.js';
@@ -88,9 +89,14 @@ export function startTls(socket: Duplex, target: TlsTarget, timeoutMs: number, s
   const hop = `origin ${authorityOf(target)}`;
   return new Promise((resolve, reject) => {
     // SNI carries names only (RFC 6066 §3); for an IP literal `host` still drives the certificate
-    // check against the IP SAN.
-    const servername = isIP(target.host) === 0 ? target.host : undefined;
-    const tlsSocket = tlsConnect({ socket, host: target.host, servername, ca: target.caPem, ALPNProtocols: ['http/1.1'], session: sessions.session });
+    // check against the IP SAN. With the mock targets' own CA, the name their certificate is issued
+    // for is checked instead of the address dialled (MOCK_TARGET_TLS_NAME).
+    const mockTarget = target.caPem !== undefined;
+    const servername = mockTarget ? MOCK_TARGET_TLS_NAME : isIP(target.host) === 0 ? target.host : undefined;
+    const tlsSocket = tlsConnect({
+      socket, host: target.host, servername, ca: target.caPem, ALPNProtocols: ['http/1.1'], session: sessions.session,
+      ...(mockTarget ? { checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(MOCK_TARGET_TLS_NAME, cert) } : {}),
+    });
     tlsSocket.on('session', (session: Buffer) => {
       sessions.session = session;
     });

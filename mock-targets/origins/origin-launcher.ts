@@ -35,10 +35,16 @@ export interface RunningOriginProcess {
   stop(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
-
-/** Starts the mock origins (and the TCP, stream, WebSocket and UDP targets asked for) in a child process on 127.0.0.1 ephemeral ports. */
-export async function startOriginProcess(config: OriginProcessConfig): Promise<RunningOriginProcess> {
+/**
+ * Starts the mock origins (and the TCP, stream, WebSocket and UDP targets asked for) in a child
+ * process, on `config.host` (default 127.0.0.1) and ephemeral ports unless `config.ports` fixes
+ * them. The addresses returned name `advertise` when given — the name or address the proxy under
+ * test must use (a Service name, `host.docker.internal`) — else the listening address, or
+ * 127.0.0.1 for a wildcard one.
+ */
+export async function startOriginProcess(config: OriginProcessConfig, advertise?: string): Promise<RunningOriginProcess> {
+  const listening = config.host ?? '127.0.0.1';
+  const HOST = advertise ?? (listening === '0.0.0.0' || listening === '::' ? '127.0.0.1' : listening);
   const service = await startChildService({
     name: 'the mock origins',
     entry: 'mock-targets/origins/origin-process.js',
@@ -58,8 +64,8 @@ export async function startOriginProcess(config: OriginProcessConfig): Promise<R
     ...(r.httpsPort !== undefined ? { https: { protocol: 'https', host: HOST, port: r.httpsPort } } : {}),
     ...(r.tcpEchoPort !== undefined ? { tcpEcho: { host: HOST, port: r.tcpEchoPort } } : {}),
     ...(r.tcpSourceSinkPort !== undefined ? { tcpSourceSink: { host: HOST, port: r.tcpSourceSinkPort } } : {}),
-    ...(r.webSocketEchoPort !== undefined ? { webSocketEcho: webSocketAddress(r.webSocketEchoPort, false) } : {}),
-    ...(r.webSocketEchoTlsPort !== undefined ? { webSocketEchoTls: webSocketAddress(r.webSocketEchoTlsPort, true) } : {}),
+    ...(r.webSocketEchoPort !== undefined ? { webSocketEcho: webSocketAddress(HOST, r.webSocketEchoPort, false) } : {}),
+    ...(r.webSocketEchoTlsPort !== undefined ? { webSocketEchoTls: webSocketAddress(HOST, r.webSocketEchoTlsPort, true) } : {}),
     ...(r.udpEchoPort !== undefined ? { udpEcho: { host: HOST, port: r.udpEchoPort } } : {}),
     ...(r.caPem ? { caPem: r.caPem } : {}),
     exited: service.exited,
@@ -67,6 +73,7 @@ export async function startOriginProcess(config: OriginProcessConfig): Promise<R
   };
 }
 
-function webSocketAddress(port: number, tls: boolean): WebSocketTargetAddress {
-  return { host: HOST, port, tls, url: `${tls ? 'wss' : 'ws'}://${HOST}:${port}${WEBSOCKET_ECHO_PATH}` };
+function webSocketAddress(host: string, port: number, tls: boolean): WebSocketTargetAddress {
+  const authority = host.includes(':') ? `[${host}]` : host;
+  return { host, port, tls, url: `${tls ? 'wss' : 'ws'}://${authority}:${port}${WEBSOCKET_ECHO_PATH}` };
 }

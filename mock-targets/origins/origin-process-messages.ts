@@ -16,6 +16,21 @@ export interface OriginProcessConfig {
   readonly webSocketEchoTls?: boolean;
   /** The UDP echo. */
   readonly udpEcho?: boolean;
+  /** Address every target listens on; default 127.0.0.1 (`0.0.0.0` for every interface). */
+  readonly host?: string;
+  /** Fixed ports by target (for manifests); a target left out gets any free port. */
+  readonly ports?: TargetPorts;
+}
+
+/** A fixed port per target. */
+export interface TargetPorts {
+  readonly http?: number;
+  readonly https?: number;
+  readonly tcpEcho?: number;
+  readonly tcpSourceSink?: number;
+  readonly webSocketEcho?: number;
+  readonly webSocketEchoTls?: number;
+  readonly udpEcho?: number;
 }
 
 /** The child's answer: the port of each target it started; `caPem` when an HTTPS or wss target runs. */

@@ -26,17 +26,22 @@ serveAsChild<OriginProcessConfig, Omit<Extract<OriginProcessReply, { type: 'read
       webSocketEcho: config?.webSocketEcho === true,
       webSocketEchoTls: config?.webSocketEchoTls === true,
       udpEcho: config?.udpEcho === true,
+      host: typeof config?.host === 'string' ? config.host : '127.0.0.1',
+      ports: typeof config?.ports === 'object' && config.ports !== null ? config.ports : {},
     };
   },
   async (config, { own }) => {
     // One after the other, so that if one fails those already started are owned and closed.
-    const http = config.http ? own(await startOrigin({ tls: false })) : undefined;
-    const https = config.https ? own(await startOrigin({ tls: true })) : undefined;
-    const echo = config.tcpEcho ? own(await startTcpEcho()) : undefined;
-    const sourceSink = config.tcpSourceSink ? own(await startTcpSourceSink()) : undefined;
-    const ws = config.webSocketEcho ? own(await startWebSocketEcho({ tls: false })) : undefined;
-    const wss = config.webSocketEchoTls ? own(await startWebSocketEcho({ tls: true })) : undefined;
-    const udp = config.udpEcho ? own(await startUdpEcho()) : undefined;
+    const host = config.host ?? '127.0.0.1';
+    const ports = config.ports ?? {};
+    const at = (port: number | undefined): { host: string; port: number } => ({ host, port: port ?? 0 });
+    const http = config.http ? own(await startOrigin({ tls: false, ...at(ports.http) })) : undefined;
+    const https = config.https ? own(await startOrigin({ tls: true, ...at(ports.https) })) : undefined;
+    const echo = config.tcpEcho ? own(await startTcpEcho(at(ports.tcpEcho))) : undefined;
+    const sourceSink = config.tcpSourceSink ? own(await startTcpSourceSink(at(ports.tcpSourceSink))) : undefined;
+    const ws = config.webSocketEcho ? own(await startWebSocketEcho({ tls: false, ...at(ports.webSocketEcho) })) : undefined;
+    const wss = config.webSocketEchoTls ? own(await startWebSocketEcho({ tls: true, ...at(ports.webSocketEchoTls) })) : undefined;
+    const udp = config.udpEcho ? own(await startUdpEcho(at(ports.udpEcho))) : undefined;
     const caPem = https?.caPem ?? wss?.caPem;
     return {
       ...(http ? { httpPort: http.address.port } : {}),
