@@ -168,22 +168,19 @@ function measuredWindow(input: MergeInput): { name: string; startMs: number; end
 function comparableConfig(config: Readonly<Record<string, unknown>>, freeKeys: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
-    if (!freeKeys.includes(key)) out[key] = JSON.stringify(canonical(key === 'proxies' ? withoutEmbeddedAddresses(value) : value));
+    if (!freeKeys.includes(key)) out[key] = JSON.stringify(canonical(key === 'proxies' ? withoutEmbeddedAddresses(value, config['embeddedProxies']) : value));
   }
   return out;
 }
 
 /**
  * Each run starts its own embedded reference proxy on a port of its own, so the address of an
- * embedded proxy says nothing about which run a report belongs to; a given proxy's does.
+ * embedded proxy says nothing about which run a report belongs to (its scheme still does); a
+ * given proxy's address does.
  */
-function withoutEmbeddedAddresses(proxies: unknown): unknown {
-  if (!Array.isArray(proxies)) return proxies;
-  return proxies.map((p: unknown) => {
-    if (typeof p !== 'object' || p === null || (p as { source?: unknown }).source !== 'embedded') return p;
-    const { url: _url, ...rest } = p as Record<string, unknown>;
-    return rest;
-  });
+function withoutEmbeddedAddresses(proxies: unknown, embedded: unknown): unknown {
+  if (embedded !== true || !Array.isArray(proxies)) return proxies;
+  return proxies.map((url: unknown) => (typeof url === 'string' ? url.slice(0, url.indexOf(':')) : url));
 }
 
 /** The value with object keys sorted, so two equal reports serialise alike whatever their key order. */

@@ -97,7 +97,7 @@ export function declareRunFlags<T>(y: Argv<T>): Argv<RunFlags> {
     .option('start-at', { ...s, describe: 'ISO time or epoch ms at which every shard starts the load. Default: now' })
     .option('targets', { ...s, describe: "Use standalone targets (`proxybench targets`) instead of starting the run's own: the JSON line it printed, or a file holding it. Default: the run starts its own" })
     .option('origin-host', { ...s, describe: "Address the run's own origins listen on, for a proxy in a container or on another host (0.0.0.0: every interface). Default: 127.0.0.1" })
-    .option('advertise', { ...s, describe: 'Name or address the proxy under test must use to reach the run\'s own origins (e.g. host.docker.internal). Default: the --origin-host address' })
+    .option('advertise', { ...s, describe: 'Name or address the proxy under test must use to reach the run\'s own origins (e.g. host.docker.internal). Default: the address the origins listen on' })
     .option('out', { ...s, alias: 'o', default: 'proxybench-report.json', describe: 'Where to write the JSON report (atomically)' })
     .option('md', { ...s, describe: 'Also write a Markdown summary (for a PR comment or $GITHUB_STEP_SUMMARY). Default: none' })
     .option('junit', { ...s, describe: 'Also write JUnit XML (thresholds and compared metrics as test cases). Default: none' })
