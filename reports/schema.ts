@@ -1,7 +1,6 @@
 import type { ErrorCause } from '../core/error-cause.js';
-import type { ConnectionPolicy, HoldSpec, Protocol, RequestMixEntry, Stage } from '../core/scenario.js';
-import type { PhaseTimeouts } from '../core/request.js';
-import type { TargetsDescription } from '../core/targets-description.js';
+import type { Protocol, RequestMixEntry } from '../core/scenario.js';
+import type { RunSettings } from '../core/run-settings.js';
 
 /**
  * The report: proxybench's contract with every later tool (compare, merge, formatters, users' own
@@ -399,10 +398,10 @@ export interface EnvironmentInfo {
 }
 
 /**
- * The run as it was carried out (flags applied over the scenario's defaults), secrets redacted.
- * A type alias, not an interface, so generic readers can still walk it as a record.
+ * The run as it was carried out (flags applied over the scenario's defaults, {@link RunSettings}),
+ * secrets redacted. A type alias, not an interface, so generic readers can still walk it as a record.
  */
-export type ReportConfig = {
+export type ReportConfig = RunSettings & {
   /** The scenario's name. */
   readonly scenario: string;
   readonly mix: readonly RequestMixEntry[];
@@ -414,39 +413,10 @@ export type ReportConfig = {
   readonly proxies: readonly string[];
   /** True when the run started its own reference proxies (no `--proxy`): `proxies` are theirs. */
   readonly embeddedProxies: boolean;
-  /** Measured duration (warm-up excluded), ms. */
-  readonly durationMs: number;
-  readonly warmupMs: number;
-  /** `--requests`: measured requests over all workers and all shards (a shard's own share is `load.requests`). */
-  readonly requests?: number;
-  readonly load:
-    | { readonly model: 'closed'; readonly concurrency: number; readonly stages?: readonly Stage[] }
-    | { readonly model: 'open'; readonly rate: number; readonly stages?: readonly Stage[]; readonly maxInFlight: number };
-  readonly workers: number;
-  /** Phase limits, ms. */
-  readonly timeouts: PhaseTimeouts;
-  /** Backoff after failures: delays in ms, `factor` ≥ 1, `jitter` 0..1. */
-  readonly backoff: { readonly initialMs: number; readonly factor: number; readonly maxMs: number; readonly jitter: number };
-  readonly connectionPolicy: ConnectionPolicy;
-  readonly seed: number;
   /** How the proxy under test was started or attached; the command with secrets as `***`, env as names only. */
   readonly sut?:
     | { readonly kind: 'spawn'; readonly command: string; readonly cwd?: string; readonly env: readonly string[] }
     | { readonly kind: 'attach'; readonly pid: number };
-  readonly sutSampleIntervalMs: number;
-  readonly directBaseline: boolean;
-  /** Absolute thresholds as written (the scenario's, then the flags'). */
-  readonly thresholds: readonly string[];
-  readonly shard?: { readonly index: number; readonly count: number };
-  /** Epoch ms at which the shards of a distributed run started together. */
-  readonly startAtMs?: number;
-  /** Standalone targets the run used (`--targets`), as `proxybench targets` described them. */
-  readonly targets?: TargetsDescription;
-  /** Where the run's own origins listened (`--origin-host`), and the name the proxy used for them (`--advertise`). */
-  readonly originHost?: string;
-  readonly advertiseHost?: string;
-  /** A hold run (`many-connections`): what was held, flags applied. */
-  readonly hold?: HoldSpec;
 };
 
 /** The whole report. */

@@ -1,17 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { loadScenario } from '../../scenarios/load-scenario.js';
-import type { ConnectionPolicy, HoldSpec, Scenario, Stage } from '../../core/scenario.js';
+import type { HoldSpec, Scenario } from '../../core/scenario.js';
 import { checkProxySetFits, parseProxySet, proxiesOf, proxyKindsNeeded, type ProxySet } from '../../core/proxy-set.js';
 import type { ReportConfig } from '../../reports/schema.js';
 import { formatProxyEndpoint } from '../../core/proxy-url.js';
 import { UsageError } from '../../core/errors.js';
 import { BACKOFF_DEFAULTS, type BackoffOptions } from '../load/backoff.js';
 import { stagesDurationMs } from '../../core/stages.js';
-import type { PhaseTimeouts } from '../../core/request.js';
 import { redactCommand } from './redact-secrets.js';
 import type { RunOptions, SutOptions } from './run-options.js';
 import { resolveTargets } from './resolve-targets.js';
-import type { TargetsDescription } from '../../core/targets-description.js';
+import type { RunSettings } from '../../core/run-settings.js';
 
 /** proxybench's own defaults, where neither a flag nor the scenario says otherwise. */
 export const RUN_DEFAULTS = {
@@ -30,38 +29,14 @@ export const RUN_DEFAULTS = {
 } as const;
 
 /** The run as it will be carried out: every value decided and validated. */
-export interface RunConfig {
+export type RunConfig = RunSettings & {
   readonly scenario: Scenario;
   /** The proxies given (`--proxy`); empty when the run starts its own reference proxies. */
   readonly proxies: ProxySet;
   /** True when the run starts its own reference proxies. */
   readonly embeddedProxies: boolean;
-  readonly durationMs: number;
-  readonly warmupMs: number;
-  readonly requests?: number;
-  readonly load:
-    | { readonly model: 'closed'; readonly concurrency: number; readonly stages?: readonly Stage[] }
-    | { readonly model: 'open'; readonly rate: number; readonly stages?: readonly Stage[]; readonly maxInFlight: number };
-  readonly workers: number;
-  readonly timeouts: PhaseTimeouts;
-  readonly backoff: BackoffOptions;
-  readonly connectionPolicy: ConnectionPolicy;
-  readonly seed: number;
   readonly sut?: SutOptions;
-  readonly sutSampleIntervalMs: number;
-  readonly directBaseline: boolean;
-  readonly thresholds: readonly string[];
-  readonly shard?: { readonly index: number; readonly count: number };
-  readonly startAtMs?: number;
-  /** Standalone targets the run uses instead of starting its own (`--targets`). */
-  readonly targets?: TargetsDescription;
-  /** Where the run's own origins listen (`--origin-host`). */
-  readonly originHost?: string;
-  /** The name the proxy uses for the run's own origins (`--advertise`). */
-  readonly advertiseHost?: string;
-  /** A hold run (`many-connections`): connections held instead of a request loop, flags applied. */
-  readonly hold?: HoldSpec;
-}
+};
 
 /** Resolves and validates options into a config. Throws UsageError naming the field. */
 export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> {

@@ -1,21 +1,13 @@
+import type { BackoffOptions } from '../../core/run-settings.js';
+
+export type { BackoffOptions };
+
 /**
  * Backoff after failures (docs/measurement.md §8): after `n` consecutive failures a slot waits
  * `min(maxMs, initialMs · factor^(n-1))`, shortened by jitter, before its next attempt; a success
  * resets `n` to 0. Jitter spreads the retries of many slots that failed together, so a proxy that
  * recovers is not hit by all of them in the same millisecond.
  */
-
-/** How long to back off; every duration in milliseconds. */
-export interface BackoffOptions {
-  /** Delay after the first failure of a streak, in ms. */
-  readonly initialMs: number;
-  /** Growth per further consecutive failure (≥ 1 to grow). */
-  readonly factor: number;
-  /** Ceiling of the delay before jitter, in ms. */
-  readonly maxMs: number;
-  /** 0..1: the delay is base × (1 − jitter × random) */
-  readonly jitter: number;
-}
 
 /** The defaults the issue names (10 ms doubling up to 1 s), with half of each delay jittered away. */
 export const BACKOFF_DEFAULTS: BackoffOptions = { initialMs: 10, factor: 2, maxMs: 1000, jitter: 0.5 };

@@ -6,7 +6,7 @@ import { RECORDER_DEFAULTS } from '../recorder/recorder.js';
 import type { OriginAddress, PreparedRequest } from '../../core/request.js';
 import type { RunConfig } from '../config/run-config.js';
 import { shardShare, splitEvenly, type ShardShare } from '../config/shard-share.js';
-import type { BackoffOptions } from '../load/backoff.js';
+import type { BackoffOptions, LoadModel } from '../../core/run-settings.js';
 import type { TransportOptions } from '../transports/index.js';
 
 /** One request kind as a worker runs it. */
@@ -19,9 +19,7 @@ export interface WorkerKind {
 }
 
 /** A worker's share of the load. */
-export type WorkerLoad =
-  | { readonly model: 'closed'; readonly concurrency: number; readonly stages?: readonly Stage[] }
-  | { readonly model: 'open'; readonly rate: number; readonly stages?: readonly Stage[]; readonly maxInFlight: number };
+export type WorkerLoad = LoadModel;
 
 /** Everything a worker thread needs, passed as `workerData` (structured-cloneable). */
 export interface WorkerPlan {
