@@ -37,6 +37,7 @@ export { renderHtmlReport } from './reports/writers/html.js';
 export * from './reports/compare/index.js';
 export * from './reports/thresholds/index.js';
 export { mergeReports } from './reports/merge-reports.js';
+export { mergeFiles, type MergeFilesOptions } from './reports/merge-files.js';
 export { encodeHistogram, decodeHistogram, summarize } from './reports/histogram-codec.js';
 export { startOrigin, type RunningOrigin } from './mock-targets/origins/http-origin.js';
 export { startReferenceProxies, type RunningReferenceProxies } from './mock-targets/proxies/reference-proxies.js';

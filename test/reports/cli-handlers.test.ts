@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareFiles } from '../../reports/compare/compare-files.js';
 import { writeReportViews } from '../../reports/writers/report-views.js';
-import { mergeFiles } from '../../harness/cli/commands/merge.js';
+import { mergeFiles } from '../../reports/merge-files.js';
 import { exitCodeFor } from '../../core/errors.js';
 import { readReport } from '../../reports/read-report.js';
 import type { Report } from '../../reports/schema.js';

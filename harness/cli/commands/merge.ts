@@ -1,48 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
-import { mergeReports } from '../../../reports/merge-reports.js';
-import { readReport } from '../../../reports/read-report.js';
-import type { Report } from '../../../reports/schema.js';
-import { formatRunSummary } from '../../../reports/writers/console-summary.js';
-import { writeReportJson } from '../../../reports/writers/json-file.js';
-import { EXIT_CODES } from '../../../core/errors.js';
-import { formatDurationMs } from '../../../core/units.js';
-
-/** The flags of `proxybench merge`. */
-export interface MergeFlags {
-  reports: string[];
-  output: string;
-  /** Add whole runs back to back instead of merging the shards of one run. */
-  sequential?: boolean;
-  quiet?: boolean;
-}
-
-/**
- * Merges report files and writes the merged report; the library part of the command.
- *
- * @returns the merged report and the exit code it earns (1 when a re-evaluated threshold failed)
- * @throws ReportError for unreadable reports or reports that do not belong together (exit 2)
- */
-export async function mergeFiles(flags: MergeFlags, print: (text: string) => void, color = false): Promise<{ report: Report; exitCode: number }> {
-  const reports = await Promise.all(flags.reports.map((path) => readReport(path)));
-  const report = mergeReports(reports, { mode: flags.sequential ? 'sequential' : 'shards', names: flags.reports });
-  await writeReportJson(flags.output, report);
-  if (!flags.quiet) {
-    print(formatRunSummary(report, { color }));
-    if (report.merged?.mode === 'sequential') {
-      print(`Added ${reports.length} runs back to back (--sequential): ${formatDurationMs(report.durationMs)} measured in all, rates over that summed time; written to ${flags.output}`);
-    } else {
-      print(`Merged ${reports.length} report(s) into ${flags.output}`);
-    }
-  }
-  return { report, exitCode: report.thresholds.some((t) => !t.passed) ? EXIT_CODES.failed : EXIT_CODES.ok };
-}
+import { mergeFiles, type MergeFilesOptions } from '../../../reports/merge-files.js';
 
 /**
  * `proxybench merge <reports..> -o all.json`: merges the reports of the shards of one run exactly
  * (histograms added, counters summed, series aligned by second) and re-evaluates the thresholds;
  * with `--sequential`, adds whole runs back to back instead.
  */
-export const mergeCommand: CommandModule<object, MergeFlags> = {
+export const mergeCommand: CommandModule<object, MergeFilesOptions> = {
   command: 'merge <reports..>',
   describe: 'Merge the shards of one run into one report, or whole runs back to back (--sequential)',
   builder: (y: Argv) =>
