@@ -1,5 +1,4 @@
-import type { Comparison } from '../../reports/compare/compare-reports.js';
-import { compareReports } from '../../reports/compare/compare-reports.js';
+import { compareReports, type Comparison } from '../../reports/compare/compare-reports.js';
 import type { Report } from '../../reports/schema.js';
 import type { Threshold } from '../../reports/thresholds/parse-threshold.js';
 import { runExitCode } from '../../reports/verdict.js';
