@@ -1,4 +1,5 @@
 import type { BackoffOptions } from '../../core/run-settings.js';
+import { seededUniform } from '../../core/seeded-random.js';
 
 export type { BackoffOptions };
 
@@ -43,12 +44,5 @@ const BACKOFF_STREAM_SALT = 0x6a09e667;
  * @param seed the worker's seed (any 32-bit integer)
  */
 export function backoffRandom(seed: number): () => number {
-  let state = (seed ^ BACKOFF_STREAM_SALT) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
+  return seededUniform(seed ^ BACKOFF_STREAM_SALT);
 }

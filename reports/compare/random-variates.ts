@@ -6,18 +6,6 @@
 /** A source of uniform numbers in [0, 1). */
 export type Uniform = () => number;
 
-/** mulberry32: a small, fast 32-bit generator, uniform in [0, 1) and fully determined by `seed`. */
-export function seededUniform(seed: number): Uniform {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A standard normal variate (Box–Muller; one of the pair is enough here). */
 export function standardNormal(uniform: Uniform): number {
   // 1 − u keeps the logarithm's argument in (0, 1].

@@ -1,5 +1,6 @@
 import type { Buckets } from './histogram-buckets.js';
-import { betaVariate, seededUniform, type Uniform } from './random-variates.js';
+import { seededUniform } from '../../core/seeded-random.js';
+import { betaVariate, type Uniform } from './random-variates.js';
 
 /**
  * Significance tests that look at the tail of two latency histograms. A rank test over the whole

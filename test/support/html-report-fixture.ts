@@ -2,6 +2,7 @@ import { addEncoded, createHistogram, encodeHistogram, summarize, type Histogram
 import { SCHEMA_VERSION, type Report, type SeriesPoint, type SeriesStats, type Stats, type SutSample } from '../../reports/schema.js';
 import { addCounters, buildStats, emptyCounters, emptyHistograms, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
 import type { ErrorCause } from '../../core/error-cause.js';
+import { seededUniform } from '../../core/seeded-random.js';
 import { SYNTHETIC_CONFIG } from './synthetic-report.js';
 
 /**
@@ -29,16 +30,8 @@ export interface HtmlFixtureOptions {
 const SECONDS = 20;
 const DEFAULT_KINDS: readonly (readonly [string, number, number])[] = [['get-1k', 1.2, 240], ['connect-tls-16k', 2.5, 120], ['socks5-get', 1.6, 60]];
 
-/** mulberry32: a tiny seeded PRNG, so the fixture is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so the fixture is the same on every run. */
+const prng = seededUniform;
 
 /** Latency in µs: log-normal around the median, 1 in 200 from a 10–40× slow tail (GC, retransmit). */
 function latencyUs(random: () => number, medianMs: number): number {

@@ -1,4 +1,5 @@
 import type { ErrorCause } from '../../core/error-cause.js';
+import { seededUniform } from '../../core/seeded-random.js';
 import { addEncoded, createHistogram, encodeHistogram, summarize, type Histogram } from '../../reports/histogram-codec.js';
 import type { Report, ReportConfig, SeriesPoint, SeriesStats, Stats, SutResources } from '../../reports/schema.js';
 import { addCounters, buildStats, emptyCounters, emptyHistograms, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
@@ -178,17 +179,8 @@ export function syntheticReport(options: SyntheticReportOptions): Report {
   return { ...report, thresholds: evaluateThresholds(report, thresholds) };
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so every test run sees the same data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1), so every test run sees the same data. */
+export const seededRandom = seededUniform;
 
 /** `count` log-normal latencies (ms) around `medianMs`; `spread` is the sigma of the log. */
 export function latencySamples(count: number, medianMs: number, seed: number, spread = 0.3): number[] {
