@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../core/errors.js';
 import type { Report } from '../../reports/schema.js';
-import { CLI, tempDir, type CliResult } from '../support/cli.js';
+import { startCli, tempDir, type CliResult } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
 
 // Ctrl-C at a terminal sends SIGINT to the whole foreground process group, not to the harness
@@ -33,14 +33,9 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 
 /** Starts the CLI as the leader of its own process group, as a shell starts a foreground job. */
 function startCliGroup(args: readonly string[]): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  group = child.pid;
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
+  const started = startCli(args, {}, { detached: true });
+  group = started.child.pid;
+  return started;
 }
 
 function readProc(path: string): string {

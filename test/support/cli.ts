@@ -14,9 +14,12 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Starts the CLI with `args`; the caller may signal it. Environment: CI-like (no TTY). */
-export function startCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the CLI with `args`; the caller may signal it. Environment: CI-like (no TTY). `detached`
+ * makes it the leader of its own process group, as a shell starts a foreground job.
+ */
+export function startCli(args: readonly string[], env: Readonly<Record<string, string>> = {}, options: { readonly detached?: boolean } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
