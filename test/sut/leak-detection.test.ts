@@ -93,11 +93,12 @@ describe('leak detection over a real spawned SUT', () => {
     console.log(`steady: ${requests} requests, RSS ${resources.rssMiB.start} → ${resources.rssMiB.end} MiB, slope ${resources.rssSlopeMiBPerMin} MiB/min, R² ${resources.rssSlopeR2}`);
     expect(requests).toBeGreaterThan(0);
     expect(resources.samples.length).toBeGreaterThanOrEqual(8);
-    // "Keeps nothing", against its leaky twin (64 KiB per request kept, above): at most a tenth of
-    // that growth. An absolute 1 MiB bound held on Node 20 but not on Node 24, whose heap settles
-    // by ~2 MiB over the same requests (R² 0.16: noise, and the leak rule rightly stays silent).
-    expect(Math.abs(resources.rssMiB.end - resources.rssMiB.start)).toBeLessThan((requests * 64) / 1024 / 10);
+    // The fixture keeps nothing by construction (--leak-kib 0); what is under test is that neither
+    // leak rule calls its RSS a leak. Its RSS itself is the runtime's business: Node 20 holds it
+    // flat, Node 24 grows it 2–13 MiB over these seconds as its tiers and heap settle (R² ≤ 0.6),
+    // so no bound on it is asserted here.
     expect(monitor.leakWarning()).toBeUndefined();
+    expect(monitor.leakFinding()).toBeUndefined();
   });
 });
 
