@@ -1,4 +1,5 @@
 import type { ErrorCause } from './error-cause.js';
+import type { MessageTally } from './exchange.js';
 
 /**
  * The words of one request that every room shares: where the origin is, what is asked of it, what
@@ -81,4 +82,9 @@ export interface RequestOutcome {
    * dropped the header) or no 2xx response arrived.
    */
   readonly originUs: number;
+  /**
+   * An exchange's messages (core/exchange.ts): present only for the stream operations
+   * (tcp-echo, websocket, udp-echo; tcp-bulk has none). Their round trips went to the RttSink.
+   */
+  readonly messages?: MessageTally;
 }

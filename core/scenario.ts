@@ -3,6 +3,7 @@
  * defaults. Built-in scenarios live one per file beside this one; users may load their own (JSON or
  * an ESM module exporting one as default).
  */
+import type { StreamDirection } from './origin-wire/stream-contract.js';
 
 /** How a request reaches the origin. Each protocol is one transport file in harness/transports/. */
 export type Protocol = 'http-forward' | 'connect' | 'socks5' | 'direct';
@@ -21,7 +22,37 @@ export type RequestOperation =
    * a random share (uniform, per request) of `jitterMs` when given: an origin whose own service
    * time varies, which `--direct-baseline`'s origin-subtracted overhead is made for.
    */
-  | { readonly op: 'delay'; readonly delayMs: number; readonly bytes: number; readonly jitterMs?: number };
+  | { readonly op: 'delay'; readonly delayMs: number; readonly bytes: number; readonly jitterMs?: number }
+  | StreamOperation;
+
+/**
+ * What one *exchange* asks of a stream target (docs/targets.md): a session on one stream, WebSocket
+ * or UDP association of its own, opened through the proxy, that carries many messages or one bulk
+ * transfer. Its latency is the whole session; each message's round trip goes to `rttMs`.
+ */
+export type StreamOperation =
+  /** TCP echo: on one stream, `messages` times send `messageBytes` stream bytes and wait for their echo. */
+  | { readonly op: 'tcp-echo'; readonly messageBytes: number; readonly messages: number }
+  /** TCP source/sink: move `bytes` stream bytes down (target → client), up, or both at once, verified. */
+  | { readonly op: 'tcp-bulk'; readonly bytes: number; readonly direction: StreamDirection }
+  /** WebSocket echo: open a WebSocket, then `messages` times send a `format` message of `messageBytes` and wait for its echo. */
+  | { readonly op: 'websocket'; readonly messageBytes: number; readonly messages: number; readonly format: WebSocketFormat }
+  /**
+   * UDP echo through a SOCKS5 UDP association (RFC 1928 §7): `datagrams` probes of `datagramBytes`
+   * at `ratePerSecond`, each echo matched by its sequence number (loss, reordering, duplicates).
+   */
+  | { readonly op: 'udp-echo'; readonly datagramBytes: number; readonly datagrams: number; readonly ratePerSecond: number };
+
+/** A WebSocket message's frame type. */
+export type WebSocketFormat = 'text' | 'binary';
+
+/** The operations that run as an exchange on a stream target, not as an HTTP request. */
+export const STREAM_OPS: readonly StreamOperation['op'][] = ['tcp-echo', 'tcp-bulk', 'websocket', 'udp-echo'];
+
+/** True for an operation that runs as an exchange (see {@link StreamOperation}). */
+export function isStreamOperation(operation: RequestOperation): operation is StreamOperation {
+  return (STREAM_OPS as readonly string[]).includes(operation.op);
+}
 
 /** One entry of a scenario's weighted mix; its `name` is the report's `byKind` key. */
 export interface RequestMixEntry {
@@ -30,7 +61,10 @@ export interface RequestMixEntry {
   /** Relative weight (any positive number; weights are normalised). */
   readonly weight: number;
   readonly protocol: Protocol;
-  /** Which mock origin: plain HTTP, or HTTPS (TLS end to end, e.g. through a CONNECT tunnel). */
+  /**
+   * Which mock origin: plain HTTP, or HTTPS (TLS end to end, e.g. through a CONNECT tunnel). For a
+   * `websocket` operation, `https` is the `wss://` echo; the TCP and UDP targets are plain (`http`).
+   */
   readonly origin: 'http' | 'https';
   readonly operation: RequestOperation;
 }

@@ -50,6 +50,21 @@ export interface PhaseHistograms {
   readonly ttfb: string;
   /** Behind `latencyMinusOriginMs`; absent in reports written before it existed. */
   readonly latencyMinusOrigin?: string;
+  /** Behind `rttMs`: present exactly when `messages` is. */
+  readonly rtt?: string;
+}
+
+/** An exchange's messages (datagrams for `udp-echo`), summed over its sessions. */
+export interface MessageCounts {
+  readonly sent: number;
+  /** Distinct messages whose echo came back verified. */
+  readonly received: number;
+  /** Sent and never echoed: a UDP datagram lost, or what a failed stream session had not got back. */
+  readonly lost: number;
+  /** Echoes that came back after a later message's (UDP; 0 on streams, which keep order). */
+  readonly reordered: number;
+  /** Echoes of a message already received (UDP; 0 on streams). */
+  readonly duplicates: number;
 }
 
 /** Figures for one request kind, one protocol, or the total. */
@@ -108,6 +123,17 @@ export interface Stats {
    * `successRate`'s denominator, not in `requests`.
    */
   readonly dropped: number;
+  /**
+   * Present only for figures covering exchanges that sent messages (the `tcp-echo`, `websocket` and
+   * `udp-echo` operations; docs/report-schema.md), together with the three fields after it.
+   */
+  readonly messages?: MessageCounts;
+  /** Verified echoes per second of measured time. */
+  readonly messagesPerSecond?: number;
+  /** messages.lost / messages.sent, 0..1. */
+  readonly lossRate?: number;
+  /** Round trip of each verified message: from its first byte written to its echo's last byte verified. */
+  readonly rttMs?: LatencySummary;
   /** HdrHistogram compressed base64 of `latencyMs` (microseconds). */
   readonly histogram: string;
   readonly phaseHistograms: PhaseHistograms;

@@ -21,13 +21,19 @@ export interface StatsCounters {
   connectionsReused: number;
   late: number;
   dropped: number;
+  /** Messages (datagrams) of exchanges: see core/exchange.ts MessageTally. */
+  messagesSent: number;
+  messagesReceived: number;
+  messagesLost: number;
+  messagesReordered: number;
+  messagesDuplicated: number;
 }
 
 /**
  * Histogram names (microseconds) kept per request kind. `latencyMinusOrigin` is each stamped
  * success's latency minus the origin's own service time (see `Stats.latencyMinusOriginMs`).
  */
-export const HISTOGRAM_NAMES = ['latency', 'serviceTime', 'connect', 'proxyHandshake', 'tls', 'ttfb', 'latencyMinusOrigin'] as const;
+export const HISTOGRAM_NAMES = ['latency', 'serviceTime', 'connect', 'proxyHandshake', 'tls', 'ttfb', 'latencyMinusOrigin', 'rtt'] as const;
 /** One histogram name. */
 export type HistogramName = (typeof HISTOGRAM_NAMES)[number];
 
@@ -39,6 +45,7 @@ export function emptyCounters(): StatsCounters {
   return {
     requests: 0, successes: 0, failures: 0, bytesIn: 0, bytesOut: 0, errors: {},
     backoffs: 0, staleRetries: 0, connectionsOpened: 0, connectionsReused: 0, late: 0, dropped: 0,
+    messagesSent: 0, messagesReceived: 0, messagesLost: 0, messagesReordered: 0, messagesDuplicated: 0,
   };
 }
 
@@ -47,6 +54,7 @@ export function emptyHistograms(): StatsHistograms {
   return {
     latency: createHistogram(), serviceTime: createHistogram(), connect: createHistogram(),
     proxyHandshake: createHistogram(), tls: createHistogram(), ttfb: createHistogram(), latencyMinusOrigin: createHistogram(),
+    rtt: createHistogram(),
   };
 }
 
@@ -63,6 +71,11 @@ export function addCounters(into: StatsCounters, from: StatsCounters): void {
   into.connectionsReused += from.connectionsReused;
   into.late += from.late;
   into.dropped += from.dropped;
+  into.messagesSent += from.messagesSent;
+  into.messagesReceived += from.messagesReceived;
+  into.messagesLost += from.messagesLost;
+  into.messagesReordered += from.messagesReordered;
+  into.messagesDuplicated += from.messagesDuplicated;
   for (const [cause, count] of Object.entries(from.errors) as [ErrorCause, number][]) {
     into.errors[cause] = (into.errors[cause] ?? 0) + count;
   }
@@ -76,6 +89,9 @@ export function countersOf(stats: Stats): StatsCounters {
     backoffs: stats.backoffs, staleRetries: stats.staleRetries,
     connectionsOpened: stats.connections.opened, connectionsReused: stats.connections.reused,
     late: stats.late, dropped: stats.dropped,
+    // Absent for kinds that exchange no messages, and in reports written before they existed.
+    messagesSent: stats.messages?.sent ?? 0, messagesReceived: stats.messages?.received ?? 0, messagesLost: stats.messages?.lost ?? 0,
+    messagesReordered: stats.messages?.reordered ?? 0, messagesDuplicated: stats.messages?.duplicates ?? 0,
   };
 }
 
@@ -89,6 +105,7 @@ export function addStatsHistograms(into: StatsHistograms, stats: Stats): void {
   addEncoded(into.ttfb, stats.phaseHistograms.ttfb);
   // Absent in reports written before it existed: those shards add nothing to it.
   addEncoded(into.latencyMinusOrigin, stats.phaseHistograms.latencyMinusOrigin ?? '');
+  addEncoded(into.rtt, stats.phaseHistograms.rtt ?? '');
 }
 
 function round(value: number, digits: number): number {
@@ -140,6 +157,7 @@ export function buildStats(counters: StatsCounters, histograms: StatsHistograms,
     },
     late: counters.late,
     dropped: counters.dropped,
+    ...messageStats(counters, histograms.rtt, perSecond),
     histogram: encodeHistogram(histograms.latency),
     phaseHistograms: {
       serviceTime: encodeHistogram(histograms.serviceTime),
@@ -148,6 +166,32 @@ export function buildStats(counters: StatsCounters, histograms: StatsHistograms,
       tls: encodeHistogram(histograms.tls),
       ttfb: encodeHistogram(histograms.ttfb),
       latencyMinusOrigin: encodeHistogram(histograms.latencyMinusOrigin),
+      ...(exchangedMessages(counters) ? { rtt: encodeHistogram(histograms.rtt) } : {}),
     },
+  };
+}
+
+/** True when the figures cover exchanges that sent messages (tcp-echo, websocket, udp-echo). */
+function exchangedMessages(counters: StatsCounters): boolean {
+  return counters.messagesSent > 0;
+}
+
+/**
+ * The message figures of a Stats block, present only when messages were sent, so an HTTP kind's
+ * block keeps its shape (docs/report-schema.md). `messagesPerSecond` counts verified echoes.
+ */
+function messageStats(counters: StatsCounters, rtt: Histogram, perSecond: (n: number) => number): Pick<Stats, 'messages' | 'messagesPerSecond' | 'lossRate' | 'rttMs'> {
+  if (!exchangedMessages(counters)) return {};
+  return {
+    messages: {
+      sent: counters.messagesSent,
+      received: counters.messagesReceived,
+      lost: counters.messagesLost,
+      reordered: counters.messagesReordered,
+      duplicates: counters.messagesDuplicated,
+    },
+    messagesPerSecond: round(perSecond(counters.messagesReceived), 2),
+    lossRate: round(counters.messagesLost / counters.messagesSent, 6),
+    rttMs: summarize(rtt),
   };
 }

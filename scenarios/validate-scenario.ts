@@ -1,7 +1,8 @@
 import { UsageError } from '../core/errors.js';
 import { parseDurationMs, parseSizeBytes } from '../core/units.js';
 import { parseStages } from '../core/stages.js';
-import { PROTOCOLS, type HoldSpec, type Protocol, type RequestMixEntry, type RequestOperation, type Scenario, type ScenarioDefaults } from '../core/scenario.js';
+import { isStreamOperation, PROTOCOLS, type HoldSpec, type Protocol, type RequestMixEntry, type RequestOperation, type Scenario, type ScenarioDefaults, type StreamOperation } from '../core/scenario.js';
+import { MAX_WEBSOCKET_MESSAGE_BYTES, UDP_SEQUENCE_BYTES } from '../core/origin-wire/stream-contract.js';
 
 /**
  * Validates a user's scenario (parsed JSON or an ESM module's default export) into a {@link Scenario}.
@@ -49,11 +50,15 @@ function validateEntry(input: unknown, field: string): RequestMixEntry {
   if (typeof protocol !== 'string' || !(PROTOCOLS as readonly string[]).includes(protocol)) {
     throw new UsageError(`${field}.protocol`, `expects one of ${PROTOCOLS.join(', ')} (got ${JSON.stringify(protocol)})`);
   }
-  const origin = obj.origin ?? (protocol === 'connect' ? 'https' : 'http');
+  const operation = validateOperation(obj.operation, `${field}.operation`);
+  const stream = isStreamOperation(operation);
+  // Stream targets are plain unless a wss:// WebSocket is asked for; HTTP through CONNECT defaults to https.
+  const origin = obj.origin ?? (protocol === 'connect' && !stream ? 'https' : 'http');
   if (origin !== 'http' && origin !== 'https') throw new UsageError(`${field}.origin`, `expects 'http' or 'https' (got ${JSON.stringify(origin)})`);
   if (protocol === 'http-forward' && origin === 'https') {
     throw new UsageError(`${field}.origin`, "an HTTPS origin cannot be reached with absolute-URI forwarding; use protocol 'connect' (a tunnel) for it");
   }
+  if (stream) checkStreamRoute(operation, protocol as Protocol, origin, field);
   const weight = obj.weight ?? 1;
   if (typeof weight !== 'number' || !(weight > 0)) throw new UsageError(`${field}.weight`, `expects a number > 0 (got ${JSON.stringify(weight)})`);
   return {
@@ -62,8 +67,28 @@ function validateEntry(input: unknown, field: string): RequestMixEntry {
     weight,
     protocol: protocol as Protocol,
     origin,
-    operation: validateOperation(obj.operation, `${field}.operation`),
+    operation,
   };
+}
+
+/** The protocols each stream operation can go through (docs/targets.md). */
+const STREAM_PROTOCOLS: Readonly<Record<StreamOperation['op'], readonly Protocol[]>> = {
+  'tcp-echo': ['connect', 'socks5', 'direct'],
+  'tcp-bulk': ['connect', 'socks5', 'direct'],
+  // Through an HTTP forward proxy: an absolute-form GET with Upgrade: websocket.
+  websocket: ['connect', 'socks5', 'http-forward', 'direct'],
+  // SOCKS5 UDP ASSOCIATE (RFC 1928 §7); HTTP proxies carry no UDP.
+  'udp-echo': ['socks5', 'direct'],
+};
+
+function checkStreamRoute(operation: StreamOperation, protocol: Protocol, origin: 'http' | 'https', field: string): void {
+  const protocols = STREAM_PROTOCOLS[operation.op];
+  if (!protocols.includes(protocol)) {
+    throw new UsageError(`${field}.protocol`, `operation '${operation.op}' goes through ${protocols.join(', ')} (got '${protocol}')`);
+  }
+  if (origin === 'https' && operation.op !== 'websocket') {
+    throw new UsageError(`${field}.origin`, `the ${operation.op} target speaks no TLS; use origin 'http' (only a websocket operation has a wss:// target)`);
+  }
 }
 
 function validateOperation(input: unknown, field: string): RequestOperation {
@@ -80,9 +105,55 @@ function validateOperation(input: unknown, field: string): RequestOperation {
       const jitterMs = obj.jitter === undefined ? 0 : Math.round(parseDurationMs(`${field}.jitter`, durationInput(obj.jitter, `${field}.jitter`)));
       return jitterMs > 0 ? { op: 'delay', bytes, delayMs, jitterMs } : { op: 'delay', bytes, delayMs };
     }
+    case 'tcp-echo':
+      return { op: 'tcp-echo', messageBytes: messageSize(obj, field, 1024), messages: wholeCount(obj.messages ?? 100, `${field}.messages`) };
+    case 'tcp-bulk': {
+      const direction = obj.direction ?? 'down';
+      if (direction !== 'up' && direction !== 'down' && direction !== 'both') {
+        throw new UsageError(`${field}.direction`, `expects 'up', 'down' or 'both' (got ${JSON.stringify(direction)})`);
+      }
+      if (bytes < 1) throw new UsageError(`${field}.bytes`, 'expects a size of at least 1 byte, such as 16MiB');
+      return { op: 'tcp-bulk', bytes, direction };
+    }
+    case 'websocket': {
+      const format = obj.format ?? 'binary';
+      if (format !== 'text' && format !== 'binary') throw new UsageError(`${field}.format`, `expects 'text' or 'binary' (got ${JSON.stringify(format)})`);
+      const messageBytes = messageSize(obj, field, 1024);
+      if (messageBytes > MAX_WEBSOCKET_MESSAGE_BYTES) {
+        throw new UsageError(`${field}.messageBytes`, `expects at most ${MAX_WEBSOCKET_MESSAGE_BYTES} bytes (the echo's message limit)`);
+      }
+      return { op: 'websocket', messageBytes, messages: wholeCount(obj.messages ?? 100, `${field}.messages`), format };
+    }
+    case 'udp-echo': {
+      const datagramBytes = parseSizeBytes(`${field}.datagramBytes`, sizeInput(obj.datagramBytes ?? 64, `${field}.datagramBytes`));
+      if (datagramBytes < UDP_SEQUENCE_BYTES || datagramBytes > MAX_UDP_DATAGRAM_BYTES) {
+        throw new UsageError(`${field}.datagramBytes`, `expects ${UDP_SEQUENCE_BYTES} to ${MAX_UDP_DATAGRAM_BYTES} bytes (a sequence number, then payload, within one SOCKS5-wrapped datagram)`);
+      }
+      const ratePerSecond = obj.rate ?? 1000;
+      if (typeof ratePerSecond !== 'number' || !(ratePerSecond > 0)) throw new UsageError(`${field}.rate`, `expects datagrams per second > 0 (got ${JSON.stringify(ratePerSecond)})`);
+      return { op: 'udp-echo', datagramBytes, datagrams: wholeCount(obj.datagrams ?? 100, `${field}.datagrams`), ratePerSecond };
+    }
     default:
-      throw new UsageError(`${field}.op`, `expects 'download', 'upload' or 'delay' (got ${JSON.stringify(obj.op)})`);
+      throw new UsageError(`${field}.op`, `expects 'download', 'upload', 'delay', 'tcp-echo', 'tcp-bulk', 'websocket' or 'udp-echo' (got ${JSON.stringify(obj.op)})`);
   }
+}
+
+/**
+ * Largest UDP probe: 65,507 bytes fit one IPv4 UDP datagram, less the SOCKS5 UDP request header
+ * (at most 22 bytes for an IPv6 address, RFC 1928 §7).
+ */
+const MAX_UDP_DATAGRAM_BYTES = 65_507 - 22;
+
+/** A message operation's `messageBytes` (a size, ≥ 1 byte). */
+function messageSize(obj: Record<string, unknown>, field: string, fallbackBytes: number): number {
+  const bytes = parseSizeBytes(`${field}.messageBytes`, sizeInput(obj.messageBytes ?? fallbackBytes, `${field}.messageBytes`));
+  if (bytes < 1) throw new UsageError(`${field}.messageBytes`, 'expects a size of at least 1 byte, such as 1KiB');
+  return bytes;
+}
+
+function wholeCount(input: unknown, field: string): number {
+  if (typeof input !== 'number' || !Number.isInteger(input) || input < 1) throw new UsageError(field, `expects a whole number ≥ 1 (got ${JSON.stringify(input)})`);
+  return input;
 }
 
 function validateDefaults(input: unknown): ScenarioDefaults {

@@ -60,6 +60,13 @@ export class Recorder {
     } else if (outcome.connection === 'reused') {
       c.connectionsReused++;
     }
+    if (outcome.messages) {
+      c.messagesSent += outcome.messages.sent;
+      c.messagesReceived += outcome.messages.received;
+      c.messagesLost += outcome.messages.lost;
+      c.messagesReordered += outcome.messages.reordered;
+      c.messagesDuplicated += outcome.messages.duplicates;
+    }
     if (outcome.ok) {
       c.successes++;
       kind.histograms.latency.recordValue(toUs(latencyUs));
@@ -89,6 +96,14 @@ export class Recorder {
     if (outcome.connectUs >= 0) h.connect.recordValue(toUs(outcome.connectUs));
     if (outcome.proxyHandshakeUs >= 0) h.proxyHandshake.recordValue(toUs(outcome.proxyHandshakeUs));
     if (outcome.tlsUs >= 0) h.tls.recordValue(toUs(outcome.tlsUs));
+  }
+
+  /**
+   * Records one message's round trip of a measured exchange of `kindIndex`, as the exchanger
+   * reports it (core/exchange.ts RttSink), so no exchange keeps its round trips.
+   */
+  recordRtt(kindIndex: number, rttUs: number): void {
+    this.kind(kindIndex).histograms.rtt.recordValue(toUs(rttUs));
   }
 
   /** Counts a backoff taken after a failure of `kindIndex`. */

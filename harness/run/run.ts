@@ -77,6 +77,7 @@ async function measure(config: RunConfig, thresholds: readonly Threshold[], opti
     const signal = options.signal ? AbortSignal.any([options.signal, sutGone.signal]) : sutGone.signal;
     const endpoints: RunEndpoints = {
       origins: { ...(targets.http ? { http: targets.http } : {}), ...(targets.https ? { https: targets.https } : {}) },
+      streams: targets.streams,
       ...(targets.caPem ? { originCaPem: targets.caPem } : {}),
       proxies: sut.proxies,
     };

@@ -12,3 +12,4 @@ export { TransportFailure } from './transport-failure.js';
 export { classifyStatus, type ResponseSource } from './classify-status.js';
 export { basicProxyAuthorization } from './basic-auth.js';
 export { authorityOf, elapsedUs, originUrl } from './connection-setup.js';
+export { createExchanger, type Exchanger, type ExchangerOptions } from './exchanges/exchanger.js';

@@ -1,22 +1,33 @@
 import { bodySha256Hex } from '../../core/origin-wire/deterministic-body.js';
 import { delayPath, downloadPath, ECHO_DIGEST_PATH } from '../../core/origin-wire/origin-paths.js';
-import type { Protocol, RequestMixEntry, Stage } from '../../core/scenario.js';
+import { isStreamOperation, type Protocol, type RequestMixEntry, type Stage, type StreamOperation } from '../../core/scenario.js';
+import { streamTargetNameOf, type PreparedExchange, type StreamTargets } from '../../core/exchange.js';
 import { proxyFor, type ProxySet } from '../../core/proxy-set.js';
 import { RECORDER_DEFAULTS } from '../recorder/recorder.js';
 import type { OriginAddress, PreparedRequest } from '../../core/request.js';
 import type { RunConfig } from '../config/run-config.js';
 import { shardShare, splitEvenly, type ShardShare } from '../config/shard-share.js';
 import type { BackoffOptions, LoadModel } from '../../core/run-settings.js';
-import type { TransportOptions } from '../transports/index.js';
+import type { ExchangerOptions, TransportOptions } from '../transports/index.js';
 
-/** One request kind as a worker runs it. */
-export interface WorkerKind {
+/** One request kind as a worker runs it: an HTTP request through a transport, or an exchange through an exchanger. */
+export type WorkerKind = {
   readonly kind: string;
   readonly weight: number;
-  /** Index into {@link WorkerPlan.transports}. */
-  readonly transportIndex: number;
-  readonly request: PreparedRequest;
-}
+} & (
+  | {
+      readonly type: 'request';
+      /** Index into {@link WorkerPlan.transports}. */
+      readonly transportIndex: number;
+      readonly request: PreparedRequest;
+    }
+  | {
+      readonly type: 'exchange';
+      /** Index into {@link WorkerPlan.exchangers}. */
+      readonly exchangerIndex: number;
+      readonly exchange: PreparedExchange;
+    }
+);
 
 /** A worker's share of the load. */
 export type WorkerLoad = LoadModel;
@@ -26,6 +37,8 @@ export interface WorkerPlan {
   readonly workerIndex: number;
   readonly kinds: readonly WorkerKind[];
   readonly transports: readonly TransportOptions[];
+  /** One per protocol the mix's stream operations go through. */
+  readonly exchangers: readonly ExchangerOptions[];
   readonly load: WorkerLoad;
   readonly warmupMs: number;
   readonly durationMs: number;
@@ -42,6 +55,9 @@ export interface WorkerPlan {
 /** Where the run's traffic goes. */
 export interface RunEndpoints {
   readonly origins: { readonly http?: OriginAddress; readonly https?: OriginAddress };
+  /** The stream targets the mix's stream operations go to. */
+  readonly streams: StreamTargets;
+  /** PEM of the test CA of the HTTPS origin and the wss echo. */
   readonly originCaPem?: string;
   readonly proxies: ProxySet;
 }
@@ -58,11 +74,18 @@ export function planWorkers(config: RunConfig, endpoints: RunEndpoints, protocol
   const loads = splitLoad(share.load, config.workers);
   const requestShares = share.requests !== undefined ? splitEvenly(share.requests, loads.length) : undefined;
   const transports: TransportOptions[] = [];
+  const exchangers: ExchangerOptions[] = [];
   const kinds: WorkerKind[] = mix.map((entry, kindIndex) => {
+    const seed = seedFor(config.seed, kindIndex);
+    if (isStreamOperation(entry.operation)) {
+      let exchangerIndex = exchangers.findIndex((e) => e.protocol === entry.protocol);
+      if (exchangerIndex < 0) exchangerIndex = exchangers.push(exchangerOptions(config, endpoints, entry.protocol)) - 1;
+      return { kind: entry.kind, weight: entry.weight, type: 'exchange', exchangerIndex, exchange: prepareExchange(entry, entry.operation, endpoints, seed) };
+    }
     const options = transportOptions(config, endpoints, entry);
     let transportIndex = transports.findIndex((t) => t.protocol === options.protocol && t.origin === options.origin);
     if (transportIndex < 0) transportIndex = transports.push(options) - 1;
-    return { kind: entry.kind, weight: entry.weight, transportIndex, request: prepareRequest(entry, endpoints, seedFor(config.seed, kindIndex)) };
+    return { kind: entry.kind, weight: entry.weight, type: 'request', transportIndex, request: prepareRequest(entry, endpoints, seed) };
   });
   return loads.map((load, workerIndex) => {
     const connectionBound = load.model === 'closed' ? Math.max(load.concurrency, ...(load.stages ?? []).map((s) => s.target)) : load.maxInFlight;
@@ -70,6 +93,7 @@ export function planWorkers(config: RunConfig, endpoints: RunEndpoints, protocol
       workerIndex,
       kinds,
       transports: transports.map((t) => ({ ...t, maxConnections: Math.max(1, Math.ceil(connectionBound)) })),
+      exchangers,
       load,
       warmupMs: config.warmupMs,
       durationMs: config.durationMs,
@@ -124,6 +148,34 @@ function transportOptions(config: RunConfig, endpoints: RunEndpoints, entry: Req
   };
 }
 
+function exchangerOptions(config: RunConfig, endpoints: RunEndpoints, protocol: Protocol): ExchangerOptions {
+  const proxy = proxyFor(endpoints.proxies, protocol);
+  return {
+    protocol,
+    ...(proxy ? { proxy } : {}),
+    timeouts: config.timeouts,
+    ...(endpoints.originCaPem ? { targetCaPem: endpoints.originCaPem } : {}),
+  };
+}
+
+/** A stream operation's exchange, aimed at the stream target its operation needs. */
+function prepareExchange(entry: RequestMixEntry, op: StreamOperation, endpoints: RunEndpoints, seed: number): PreparedExchange {
+  const name = streamTargetNameOf(entry.origin, op);
+  const target = endpoints.streams[name];
+  if (!target) throw new Error(`no ${name} target was started for '${entry.kind}'`);
+  const base = { kind: entry.kind, target, seed };
+  switch (op.op) {
+    case 'tcp-echo':
+      return { ...base, op: 'tcp-echo', messageBytes: op.messageBytes, messages: op.messages };
+    case 'tcp-bulk':
+      return { ...base, op: 'tcp-bulk', bytes: op.bytes, direction: op.direction };
+    case 'websocket':
+      return { ...base, op: 'websocket', tls: entry.origin === 'https', messageBytes: op.messageBytes, messages: op.messages, format: op.format };
+    case 'udp-echo':
+      return { ...base, op: 'udp-echo', datagramBytes: op.datagramBytes, datagrams: op.datagrams, ratePerSecond: op.ratePerSecond };
+  }
+}
+
 function prepareRequest(entry: RequestMixEntry, endpoints: RunEndpoints, seed: number): PreparedRequest {
   const origin = entry.origin === 'https' ? endpoints.origins.https! : endpoints.origins.http!;
   const op = entry.operation;
@@ -141,5 +193,7 @@ function prepareRequest(entry: RequestMixEntry, endpoints: RunEndpoints, seed: n
         upload: { bytes: op.bytes, seed },
         expect: { kind: 'upload-digest', bytes: op.bytes, sha256Hex: bodySha256Hex(seed, op.bytes) },
       };
+    default:
+      throw new Error(`'${entry.kind}' is a stream operation (${op.op}), not an HTTP request`);
   }
 }

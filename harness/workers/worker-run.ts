@@ -8,7 +8,11 @@ import type { BatchMessage, WorkerHealth, WorkerMessage } from '../recorder/batc
 import { WeightedChoice } from './weighted-choice.js';
 import type { WorkerPlan } from './worker-plan.js';
 import { workerFaultHook } from './fault-injection.js';
-import { createTransport, type Transport } from '../transports/index.js';
+import { createExchanger, createTransport, type Exchanger, type Transport } from '../transports/index.js';
+import type { RttSink } from '../../core/exchange.js';
+
+/** Warm-up exchanges' round trips are in no figure. */
+const ignoreRtt: RttSink = () => undefined;
 
 /** Sampling interval of the event-loop delay monitor, ms. */
 const EVENT_LOOP_SAMPLE_MS = 10;
@@ -38,6 +42,9 @@ export class WorkerRun {
   /** Backoff jitter's own stream: failures must not shift the request mix (see backoffRandom). */
   private readonly backoffJitter: () => number;
   private readonly transports: Transport[];
+  private readonly exchangers: Exchanger[];
+  /** Per kind: records a measured exchange's message round trips into its `rtt` histogram. */
+  private readonly rttSinks: RttSink[];
   private readonly stop = new AbortController();
   private readonly clock: Clock = systemClock;
   private inFlight = 0;
@@ -61,6 +68,8 @@ export class WorkerRun {
     this.choice = new WeightedChoice(plan.kinds.map((k) => k.weight), plan.seed);
     this.backoffJitter = backoffRandom(plan.seed);
     this.transports = plan.transports.map((options) => createTransport(options));
+    this.exchangers = plan.exchangers.map((options) => createExchanger(options));
+    this.rttSinks = plan.kinds.map((_, kindIndex) => (rttUs) => this.recorder.recordRtt(kindIndex, rttUs));
     this.afterRequest = workerFaultHook(plan.workerIndex);
   }
 
@@ -105,7 +114,7 @@ export class WorkerRun {
       clearInterval(flushTimer);
       delay.disable();
       this.flush();
-      await Promise.all(this.transports.map((t) => t.close()));
+      await Promise.all([...this.transports.map((t) => t.close()), ...this.exchangers.map((e) => e.close())]);
     }
     const health: WorkerHealth = {
       eventLoopDelayP99Ms: delay.count > 0 ? loopDelayMs(delay.percentile(99)) : 0,
@@ -155,7 +164,9 @@ export class WorkerRun {
     }
     this.inFlight++;
     const sentAtMs = this.clock.now();
-    const outcome = await this.transports[kind.transportIndex]!.execute(kind.request);
+    const outcome = kind.type === 'request'
+      ? await this.transports[kind.transportIndex]!.execute(kind.request)
+      : await this.exchangers[kind.exchangerIndex]!.execute(kind.exchange, measured ? this.rttSinks[kindIndex]! : ignoreRtt);
     this.inFlight--;
     this.afterRequest?.();
     if (!outcome.ok) this.lastFailedKind = kindIndex;

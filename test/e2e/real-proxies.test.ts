@@ -166,7 +166,7 @@ describe('run --sut with an HTTP and a SOCKS5 proxy port (proxy-mixed from one c
       sut: { kind: 'spawn', command: listenerCommand([{ port: httpPort, afterMs: 0 }, { port: socksPort, afterMs: 300 }]), readyTimeoutMs: 5000 },
     });
     // The spawn path never reads the run's targets (only the embedded proxies' allowlist does).
-    const sut = await startRunSut(config, { addresses: [], close: async () => undefined });
+    const sut = await startRunSut(config, { addresses: [], streams: {}, close: async () => undefined });
     try {
       expect(await canConnect('127.0.0.1', socksPort)).toBe(true);
       // The SOCKS5 port opened 300 ms after the process started: the start-up cannot be shorter.
