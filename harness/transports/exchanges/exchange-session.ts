@@ -1,11 +1,10 @@
-import type { StreamTarget } from '../../../core/exchange.js';
-import type { MessageTally } from '../../../core/exchange.js';
+import type { MessageTally, StreamTarget } from '../../../core/exchange.js';
 import type { RequestOutcome } from '../../../core/request.js';
 import { requestFailure } from '../classify-error.js';
 import { elapsedUs } from '../connection-setup.js';
 import { tunnelOpenerFor, type OpenedTunnel } from '../open-tunnel.js';
 import type { SetupTimings } from '../socket-tracker.js';
-import type { ExchangerOptions } from './exchanger.js';
+import type { ExchangerOptions } from './exchanger-options.js';
 
 /**
  * One exchange's life: when it started, its stream's setup, what it has moved so far, and how it

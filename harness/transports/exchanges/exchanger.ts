@@ -1,8 +1,8 @@
 import type { PreparedExchange, RttSink } from '../../../core/exchange.js';
-import type { ProxyEndpoint } from '../../../core/proxy-url.js';
-import type { PhaseTimeouts, RequestOutcome } from '../../../core/request.js';
+import type { RequestOutcome } from '../../../core/request.js';
 import type { Protocol } from '../../../core/scenario.js';
 import { ExchangeSession } from './exchange-session.js';
+import type { ExchangerOptions } from './exchanger-options.js';
 import { runTcpBulk } from './tcp-bulk-exchange.js';
 import { runTcpEcho } from './tcp-echo-exchange.js';
 import { runUdpEcho } from './udp-echo-exchange.js';
@@ -15,15 +15,7 @@ import { runWebSocket } from './websocket-exchange.js';
  * never rejects and never sees the load model (docs/architecture.md).
  */
 
-/** How an exchanger is set up for one run (one per protocol). */
-export interface ExchangerOptions {
-  readonly protocol: Protocol;
-  /** The proxy to go through; absent only for `direct`. */
-  readonly proxy?: ProxyEndpoint;
-  readonly timeouts: PhaseTimeouts;
-  /** PEM of the CA that signed the `wss://` target's certificate (the mock targets' own). */
-  readonly targetCaPem?: string;
-}
+export type { ExchangerOptions };
 
 /** One exchange through one kind of proxy. */
 export interface Exchanger {
