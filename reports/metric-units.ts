@@ -7,9 +7,9 @@
 /**
  * The report unit of a metric: `ratio` is 0..1 (successRate), `ms`/`us` durations, `percent` is
  * percent of one core, `mib` mebibytes, `mbps` megabits per second, `rps` requests per second, `cps` new connections per second,
- * `count` a plain count, `mibPerMin` an RSS slope.
+ * `mps` verified echoed messages per second, `count` a plain count, `mibPerMin` an RSS slope.
  */
-export type MetricUnit = 'ratio' | 'ms' | 'us' | 'percent' | 'mib' | 'mbps' | 'rps' | 'cps' | 'count' | 'mibPerMin';
+export type MetricUnit = 'ratio' | 'ms' | 'us' | 'percent' | 'mib' | 'mbps' | 'rps' | 'cps' | 'mps' | 'count' | 'mibPerMin';
 
 /** Suffixes accepted per unit (lower case) and the factor that turns them into the report unit. */
 const SUFFIX_FACTORS: Readonly<Record<MetricUnit, Readonly<Record<string, number>>>> = {
@@ -21,6 +21,7 @@ const SUFFIX_FACTORS: Readonly<Record<MetricUnit, Readonly<Record<string, number
   mbps: { '': 1, kbps: 0.001, mbps: 1, gbps: 1000 },
   rps: { '': 1, '/s': 1, rps: 1 },
   cps: { '': 1, '/s': 1 },
+  mps: { '': 1, '/s': 1, 'msg/s': 1 },
   count: { '': 1 },
   mibPerMin: { '': 1, 'mib/min': 1 },
 };
@@ -35,6 +36,7 @@ const ACCEPTS: Readonly<Record<MetricUnit, string>> = {
   mbps: 'a rate such as 100, 100Mbps or 1Gbps (a bare number is Mbps)',
   rps: 'a number of requests per second such as 500',
   cps: 'a number of new connections per second such as 500',
+  mps: 'a number of messages per second such as 10000',
   count: 'a whole count such as 0 or 10',
   mibPerMin: 'a number of MiB per minute such as 1',
 };
@@ -86,6 +88,8 @@ export function formatQuantity(unit: MetricUnit, value: number): string {
       return `${formatNumber(value)} req/s`;
     case 'cps':
       return `${formatNumber(value)} conn/s`;
+    case 'mps':
+      return `${formatNumber(value)} msg/s`;
     case 'count':
       return formatNumber(value);
     case 'mibPerMin':

@@ -112,16 +112,18 @@ const statsShape = shape({
   phasesMs: shape({ connect: latencySummary, proxyHandshake: latencySummary, tls: latencySummary, ttfb: latencySummary }),
   errors, backoffs: num, staleRetries: num, connections: shape({ opened: num, reused: num, reuseRatio: num }),
   late: num, dropped: num, histogram,
+  messages: optional(shape({ sent: num, received: num, lost: num, reordered: num, duplicates: num })),
+  messagesPerSecond: optional(num), lossRate: optional(num), rttMs: optional(latencySummary),
   phaseHistograms: shape({
     serviceTime: histogram, connect: histogram, proxyHandshake: histogram, tls: histogram, ttfb: histogram,
-    latencyMinusOrigin: optional(histogram),
+    latencyMinusOrigin: optional(histogram), rtt: optional(histogram),
   }),
 });
 
 const stats = both(statsShape, countsAgree([
   ['histogram', 'latencyMs'], ['phaseHistograms.serviceTime', 'serviceTimeMs'], ['phaseHistograms.latencyMinusOrigin', 'latencyMinusOriginMs'],
   ['phaseHistograms.connect', 'phasesMs.connect'], ['phaseHistograms.proxyHandshake', 'phasesMs.proxyHandshake'],
-  ['phaseHistograms.tls', 'phasesMs.tls'], ['phaseHistograms.ttfb', 'phasesMs.ttfb'],
+  ['phaseHistograms.tls', 'phasesMs.tls'], ['phaseHistograms.ttfb', 'phasesMs.ttfb'], ['phaseHistograms.rtt', 'rttMs'],
 ]));
 
 const seriesStats = shape({
@@ -183,7 +185,7 @@ const report = shape({
     })),
   })),
   held: optional(held),
-  thresholds: arrayOf(shape({ expression: str, metric: str, kind: optional(str), op: oneOf('<', '<=', '>', '>=', '=='), limit: num, value: num, passed: bool, reason: optional(str) })),
+  thresholds: arrayOf(shape({ expression: str, metric: str, kind: optional(str), op: oneOf('<', '<=', '>', '>=', '=='), limit: num, value: nullable(num), passed: bool, reason: optional(str) })),
   warnings: arrayOf(shape({ code: str, message: str })),
 });
 

@@ -324,9 +324,11 @@ export interface ThresholdResult {
   readonly limit: number;
   /**
    * The measured value, in the same unit. For a latency figure (`p99`, `serviceTime.max`) it is
-   * measured over the successful requests only; see `reason`.
+   * measured over the successful requests only; see `reason`. `null` when the figure was not
+   * measured: a message figure (`rtt.p99`, `lossRate`…) of a kind none of whose exchanges sent a
+   * message; the threshold then failed.
    */
-  readonly value: number;
+  readonly value: number | null;
   readonly passed: boolean;
   /**
    * Why the threshold failed whatever its value, e.g. `p99 not measurable: 33.3 % of requests
@@ -334,7 +336,8 @@ export interface ThresholdResult {
    * `serviceTime.*`) fails when more than (100 − p) % of the requests failed, since the failed ones
    * (timeouts included) would occupy that percentile; `max` and `mean` fail on any failed request,
    * and any latency threshold fails when no request was made. Phase figures (`ttfb.*`, `connect.*`…)
-   * are not gated this way. Absent when the value decided; absent in reports written before it existed.
+   * are not gated this way. Message RTT (`rtt.p50`…`rtt.mean`) counts messages, so the same rule
+   * counts messages lost of messages sent. Absent when the value decided; absent in reports written before it existed.
    */
   readonly reason?: string;
 }

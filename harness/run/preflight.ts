@@ -5,7 +5,7 @@ import { UsageError } from '../../core/errors.js';
 import { isTolerance, ToleranceTable } from '../../reports/compare/tolerances.js';
 import { readReport } from '../../reports/read-report.js';
 import type { Report } from '../../reports/schema.js';
-import { checkThresholdsApply } from '../../reports/thresholds/check-applicable.js';
+import { checkThresholdsApply, messageKindsOf } from '../../reports/thresholds/check-applicable.js';
 import { parseThreshold, type Threshold } from '../../reports/thresholds/parse-threshold.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { RunOptions } from '../config/run-options.js';
@@ -37,6 +37,7 @@ export async function preflight(config: RunConfig, options: RunOptions): Promise
   checkThresholdsApply(thresholds, {
     scenario: config.scenario.name,
     kinds: config.scenario.mix.map((entry) => entry.kind),
+    messageKinds: messageKindsOf(config.scenario.mix),
     sutSampled: config.embeddedProxies || config.sut !== undefined,
     holds: config.hold !== undefined,
   });

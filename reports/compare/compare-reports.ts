@@ -1,7 +1,8 @@
 import { ReportError, UsageError } from '../../core/errors.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';
-import type { Report } from '../schema.js';
-import { causesSeen, comparedErrorRate, COMPARED_STATS_METRICS, COMPARED_SUT_METRICS, type ComparedMetric } from './compared-metrics.js';
+import type { Report, Stats } from '../schema.js';
+import { messageFiguresOf } from '../message-figures.js';
+import { causesSeen, comparedErrorRate, COMPARED_MESSAGE_METRICS, COMPARED_STATS_METRICS, COMPARED_SUT_METRICS, type ComparedMetric } from './compared-metrics.js';
 import { scopeSeries, testSignificance, type ScopeData, type Significance } from './significance.js';
 import { ToleranceTable, type Tolerance } from './tolerances.js';
 
@@ -155,8 +156,28 @@ function scopeData(report: Report, scope: string): ScopeData {
 function compareScope(baseline: Report, current: Report, scope: string, context: Context): MetricComparison[] {
   const before = scopeData(baseline, scope);
   const after = scopeData(current, scope);
-  const metrics = [...COMPARED_STATS_METRICS, ...causesSeen(before.stats, after.stats).map(comparedErrorRate)];
+  // Message figures only where both sides have them: a side without is no 0 to compare with.
+  const messages = hasMessages(before.stats) && hasMessages(after.stats) ? COMPARED_MESSAGE_METRICS : [];
+  const metrics = [...COMPARED_STATS_METRICS, ...messages, ...causesSeen(before.stats, after.stats).map(comparedErrorRate)];
   return metrics.map((metric) => compareMetric(metric, before, after, context));
+}
+
+function hasMessages(stats: Stats): boolean {
+  return messageFiguresOf(stats) !== undefined;
+}
+
+/** Scopes (total and the kinds in both reports) whose message figures only one report has: not compared. */
+function messageNotes(baseline: Report, current: Report): string[] {
+  const scopes: [string, Stats, Stats][] = [['total', baseline.totals, current.totals]];
+  for (const [kind, before] of Object.entries(baseline.byKind)) {
+    const after = current.byKind[kind];
+    if (after) scopes.push([kind, before, after]);
+  }
+  return scopes.flatMap(([scope, before, after]) => {
+    if (hasMessages(before) === hasMessages(after)) return [];
+    const side = hasMessages(before) ? 'baseline' : 'current report';
+    return [`message figures of ${scope} only in the ${side}, not compared`];
+  });
 }
 
 function read(metric: ComparedMetric, data: ScopeData): number {
@@ -227,6 +248,7 @@ function notesOn(baseline: Report, current: Report): string[] {
   if (baseline.scenario !== current.scenario) notes.push(`different scenarios compared (--force): '${baseline.scenario}' and '${current.scenario}'`);
   if (baseline.tool.version !== current.tool.version) notes.push(`made by different proxybench versions: ${baseline.tool.version} and ${current.tool.version}`);
   if (!baseline.sut || !current.sut) notes.push('SUT resources not compared: a report has no SUT samples');
+  notes.push(...messageNotes(baseline, current));
   for (const [side, report] of [['baseline', baseline], ['current', current]] as const) {
     if (report.partial) notes.push(`the ${side} run was interrupted (partial report)`);
     if (report.harness.saturated) notes.push(`the harness was saturated in the ${side} run: its figures may measure the harness, not the proxy`);

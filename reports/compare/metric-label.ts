@@ -10,6 +10,10 @@ const LABELS: Readonly<Record<string, string>> = {
   p95: 'latency p95',
   p99: 'latency p99',
   max: 'latency max',
+  'rtt.p50': 'message RTT p50',
+  'rtt.p99': 'message RTT p99',
+  messagesPerSecond: 'msg/s',
+  lossRate: 'message loss',
   'sut.rssPeakMiB': 'SUT RSS peak',
   'sut.cpuPercentMean': 'SUT CPU mean',
   'sut.cpuMsPer1kRequests': 'SUT CPU per 1k req',
@@ -21,8 +25,12 @@ export function metricLabel(metric: string): string {
   return LABELS[metric] ?? metric;
 }
 
-/** A metric's value with its unit (`12.5 ms`, `99.2%`); a bare number for an unknown metric. */
-export function metricValueText(metric: string, value: number): string {
+/**
+ * A metric's value with its unit (`12.5 ms`, `99.2%`); a bare number for an unknown metric;
+ * `not measured` for a threshold's `null` value (a message figure of a kind that sent none).
+ */
+export function metricValueText(metric: string, value: number | null): string {
+  if (value === null) return 'not measured';
   const definition = metricDefinition(metric);
   return definition ? formatQuantity(definition.unit, value) : String(value);
 }

@@ -1,7 +1,8 @@
 import type { Report, SeriesPoint, SeriesStats, Stats } from '../schema.js';
-import type { SignificanceTest } from './compared-metrics.js';
+import type { Distribution, SignificanceTest } from './compared-metrics.js';
 import { decodeBuckets, type Buckets } from './histogram-buckets.js';
 import { mannWhitneyU } from './mann-whitney.js';
+import { twoProportionTest } from './proportion-test.js';
 import { maxExceedanceTest, quantileBootstrap } from './tail-tests.js';
 import { welchTTest } from './welch-t-test.js';
 
@@ -62,11 +63,11 @@ export function scopeSeries(report: Report, scope: string): SeriesStats[] {
 export function testSignificance(test: SignificanceTest, before: ScopeData, after: ScopeData, alpha: number, cache: Map<string, Significance>): Significance {
   switch (test.kind) {
     case 'none':
-      return { significant: null, pValue: null, note: 'one figure per run: judged by tolerance alone' };
+      return { significant: null, pValue: null, note: test.why ?? 'one figure per run: judged by tolerance alone' };
     case 'latency':
     case 'latency-quantile':
     case 'latency-max': {
-      const key = `${test.kind} ${test.kind === 'latency-quantile' ? test.quantile : ''} ${before.scope}`;
+      const key = `${test.kind} ${test.kind === 'latency-quantile' ? test.quantile : ''} ${test.of ?? 'latency'} ${before.scope}`;
       const cached = cache.get(key) ?? latencyTest(test, before.stats, after.stats, alpha);
       cache.set(key, cached);
       return cached;
@@ -75,15 +76,33 @@ export function testSignificance(test: SignificanceTest, before: ScopeData, afte
       return welch(values(before.series, test.read), values(after.series, test.read), alpha, 'seconds');
     case 'sut-cpu':
       return welch(cpuSamples(before.report, test.perKiloRequest), cpuSamples(after.report, test.perKiloRequest), alpha, 'SUT samples');
+    case 'proportion':
+      return proportion(test.count(before.stats), test.count(after.stats), alpha);
   }
+}
+
+/** Two shares of counts (message loss): a two-proportion z-test, from 20 trials a side. */
+function proportion(before: { hits: number; trials: number } | undefined, after: { hits: number; trials: number } | undefined, alpha: number): Significance {
+  if (!before || !after || before.trials < MIN_LATENCY_SAMPLES || after.trials < MIN_LATENCY_SAMPLES) {
+    return { significant: false, pValue: null, note: `fewer than ${MIN_LATENCY_SAMPLES} messages sent: not tested` };
+  }
+  return decided(twoProportionTest(before.hits, before.trials, after.hits, after.trials).pValue, alpha);
+}
+
+/** The samples a latency test reads: requests' latency, or messages' RTT (absent: none). */
+function distributionOf(stats: Stats, of: Distribution): { readonly count: number; readonly histogram: string; readonly what: string } {
+  if (of === 'rtt') return { count: stats.rttMs?.count ?? 0, histogram: stats.phaseHistograms.rtt ?? '', what: 'verified messages' };
+  return { count: stats.latencyMs.count, histogram: stats.histogram, what: 'successful requests' };
 }
 
 type LatencyTest = Extract<SignificanceTest, { kind: 'latency' | 'latency-quantile' | 'latency-max' }>;
 
 /** The body (p50) by Mann–Whitney; p95/p99 by a bootstrap of the quantile; max by exceedance. */
-function latencyTest(test: LatencyTest, before: Stats, after: Stats, alpha: number): Significance {
-  if (before.latencyMs.count < MIN_LATENCY_SAMPLES || after.latencyMs.count < MIN_LATENCY_SAMPLES) {
-    return { significant: false, pValue: null, note: `fewer than ${MIN_LATENCY_SAMPLES} successful requests: not tested` };
+function latencyTest(test: LatencyTest, beforeStats: Stats, afterStats: Stats, alpha: number): Significance {
+  const before = distributionOf(beforeStats, test.of ?? 'latency');
+  const after = distributionOf(afterStats, test.of ?? 'latency');
+  if (before.count < MIN_LATENCY_SAMPLES || after.count < MIN_LATENCY_SAMPLES) {
+    return { significant: false, pValue: null, note: `fewer than ${MIN_LATENCY_SAMPLES} ${before.what}: not tested` };
   }
   if (test.kind === 'latency') {
     const { pValue } = mannWhitneyU(before.histogram, after.histogram);
@@ -93,7 +112,7 @@ function latencyTest(test: LatencyTest, before: Stats, after: Stats, alpha: numb
   if (test.kind === 'latency-max') return decided(maxExceedanceTest(a, b).pValue, alpha);
   const tail = Math.min(tailSamples(a, test.quantile), tailSamples(b, test.quantile));
   if (tail < MIN_TAIL_SAMPLES) {
-    return { significant: false, pValue: null, note: `fewer than ${MIN_TAIL_SAMPLES} successful requests above p${formatQuantile(test.quantile)}: not tested` };
+    return { significant: false, pValue: null, note: `fewer than ${MIN_TAIL_SAMPLES} ${before.what} above p${formatQuantile(test.quantile)}: not tested` };
   }
   return decided(quantileBootstrap(a, b, test.quantile).pValue, alpha);
 }

@@ -23,6 +23,12 @@ export const DEFAULT_TOLERANCES: Readonly<Record<string, string>> = {
   // One sample decides the max, so it moves more from run to run than any percentile.
   max: '+25%',
   errorRate: '+0.5pt',
+  'rtt.p50': '+10%',
+  'rtt.p99': '+10%',
+  // Judged by tolerance alone (no per-second series of messages), so wider than rps's 5 %.
+  messagesPerSecond: '-10%',
+  // Loss gates are written in tenths of a percent (`lossRate<0.001`); 0.5pt would hide a 5× jump.
+  lossRate: '+0.1pt',
   'sut.rssPeakMiB': '+10%',
   'sut.cpuPercentMean': '+10%',
   'sut.cpuMsPer1kRequests': '+10%',

@@ -2,6 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { formatNumber } from '../metric-units.js';
 import type { Report, Stats, ThresholdResult } from '../schema.js';
 import { metricDefinition, type MetricDefinition, type StatsMetric } from './metrics.js';
+import { messageFigureProblem, messageKindsOf } from './check-applicable.js';
 import type { Threshold } from './parse-threshold.js';
 
 /**
@@ -14,13 +15,20 @@ import type { Threshold } from './parse-threshold.js';
  * measured, with a `reason` saying so: a proxy timing out a third of its requests must not pass
  * `p99<50ms` on the two thirds that came back.
  *
+ * A message figure (`rtt.p99`, `lossRate`…) of a block without messages — every exchange of the
+ * kind failed before its first message — fails as not measured, with `value` null: never a 0 that
+ * would pass `lossRate<0.01`. RTT percentiles are gated like latency, on messages lost of sent.
+ *
  * @throws UsageError when a threshold cannot be evaluated on this report (a request kind it does not
- *   have, a SUT metric when no SUT was measured): an unevaluable gate must not pass silently
+ *   have, a SUT metric when no SUT was measured, a message figure of a kind or scenario whose
+ *   operations exchange no messages): an unevaluable gate must not pass silently
  */
 export function evaluateThresholds(report: Report, thresholds: readonly Threshold[]): ThresholdResult[] {
   return thresholds.map((threshold) => {
     const { value, definition, stats } = measure(report, threshold);
-    const reason = definition.scope === 'stats' && stats ? unmeasurableReason(definition, stats, threshold) : undefined;
+    const reason = value === null
+      ? notMeasuredReason(threshold)
+      : definition.scope === 'stats' && stats ? unmeasurableReason(definition, stats, threshold) : undefined;
     return {
       expression: threshold.expression,
       metric: threshold.metric,
@@ -28,15 +36,15 @@ export function evaluateThresholds(report: Report, thresholds: readonly Threshol
       op: threshold.op,
       limit: threshold.limit,
       value,
-      passed: reason === undefined && holds(value, threshold.op, threshold.limit),
+      passed: reason === undefined && value !== null && holds(value, threshold.op, threshold.limit),
       ...(reason !== undefined ? { reason } : {}),
     };
   });
 }
 
-/** The measured value, with the definition and (for a stats metric) the block it was read from. */
+/** The measured value (null: a message figure the block lacks), with the definition and (for a stats metric) the block it was read from. */
 interface Measured {
-  readonly value: number;
+  readonly value: number | null;
   readonly definition: MetricDefinition;
   readonly stats?: Stats;
 }
@@ -60,7 +68,19 @@ function measure(report: Report, threshold: Threshold): Measured {
     const kinds = Object.keys(report.byKind).join(', ') || 'none';
     throw new UsageError(field, `the report has no request kind '${threshold.kind}' (kinds: ${kinds})`);
   }
-  return { value: definition.read(stats), definition, stats };
+  const value = definition.read(stats);
+  if (value === undefined) {
+    // A scenario without message kinds could never measure it: a usage error, as before a run.
+    const problem = messageFigureProblem(threshold, { scenario: report.scenario, messageKinds: messageKindsOf(report.config.mix ?? []) });
+    if (problem !== undefined) throw new UsageError(field, problem);
+  }
+  return { value: value ?? null, definition, stats };
+}
+
+/** Why a message figure the block lacks fails: no message was sent, so there is nothing to judge. */
+function notMeasuredReason(threshold: Threshold): string {
+  const name = threshold.kind !== undefined ? `${threshold.kind}.${threshold.metric}` : threshold.metric;
+  return `${name} not measured: no message was sent (every exchange failed before its first message)`;
 }
 
 /**
@@ -71,11 +91,24 @@ function unmeasurableReason(definition: StatsMetric, stats: Stats, threshold: Th
   const perMilleAbove = definition.perMilleAbove;
   if (perMilleAbove === undefined) return undefined;
   const name = threshold.kind !== undefined ? `${threshold.kind}.${definition.name}` : definition.name;
+  if (definition.messageFigure === true) return lostMessagesReason(name, perMilleAbove, stats);
   if (stats.requests === 0) return `${name} not measurable: no request was made`;
   // Whole numbers on both sides: exactly 1 % failed does not exceed p99's 1 %.
   if (stats.failures * 1000 <= perMilleAbove * stats.requests) return undefined;
   const failedPercent = formatNumber((stats.failures / stats.requests) * 100);
   return `${name} not measurable: ${failedPercent} % of requests failed (> ${formatNumber(perMilleAbove / 10)} %)`;
+}
+
+/**
+ * The rule above for `rtt.*`, whose samples are messages: a message sent and never echoed (lost, or
+ * left unanswered by a session that failed) stands for a failed request.
+ */
+function lostMessagesReason(name: string, perMilleAbove: number, stats: Stats): string | undefined {
+  const sent = stats.messages?.sent ?? 0;
+  const lost = stats.messages?.lost ?? 0;
+  if (lost * 1000 <= perMilleAbove * sent) return undefined;
+  const lostPercent = formatNumber((lost / sent) * 100);
+  return `${name} not measurable: ${lostPercent} % of messages were lost (> ${formatNumber(perMilleAbove / 10)} %)`;
 }
 
 function holds(value: number, op: Threshold['op'], limit: number): boolean {

@@ -1,4 +1,5 @@
 import { ERROR_CAUSES } from '../../core/error-cause.js';
+import { messageFiguresOf, type MessageFigures } from '../message-figures.js';
 import type { MetricUnit } from '../metric-units.js';
 import { HELD_PHASES, type LatencySummary, type Report, type Stats } from '../schema.js';
 
@@ -17,14 +18,21 @@ export interface StatsMetric {
   readonly name: string;
   readonly unit: MetricUnit;
   readonly better: Better;
-  readonly read: (stats: Stats) => number;
+  /** The figure in `unit`; `undefined` only for a {@link StatsMetric.messageFigure} of a block without messages. */
+  readonly read: (stats: Stats) => number | undefined;
   /**
    * Set for a latency figure of the successes only (`p99`, `serviceTime.max`): how many requests in
    * a thousand lie above the figure (p99: 10, p999: 1, max and mean: 0). When a larger share of the
    * requests failed, the failed ones would occupy the figure, so a threshold on it fails as not
-   * measurable (evaluate-thresholds.ts).
+   * measurable (evaluate-thresholds.ts). For `rtt.*` the share counts messages: lost / sent.
    */
   readonly perMilleAbove?: number;
+  /**
+   * True for the figures of message exchanges (`rtt.*`, `messagesPerSecond`, `lossRate`,
+   * `messages.*`): only Stats blocks of kinds that sent messages (the `tcp-echo`, `websocket` and
+   * `udp-echo` operations) have them, so `read` gives `undefined` elsewhere and never a 0.
+   */
+  readonly messageFigure?: boolean;
 }
 
 /** A metric of the whole report; `undefined` when the report did not measure it (no SUT). */
@@ -74,6 +82,33 @@ function latencyMetrics(prefix: string, pick: (stats: Stats) => LatencySummary, 
   }));
 }
 
+/** A figure of the message exchanges: `undefined` for a block without messages. */
+function messageStat(name: string, unit: MetricUnit, better: Better, read: (figures: MessageFigures) => number, perMilleAbove?: number): StatsMetric {
+  return {
+    scope: 'stats', name, unit, better, messageFigure: true,
+    read: (stats) => {
+      const figures = messageFiguresOf(stats);
+      return figures === undefined ? undefined : read(figures);
+    },
+    ...(perMilleAbove !== undefined ? { perMilleAbove } : {}),
+  };
+}
+
+/**
+ * The message figures. `rtt.*` percentiles are of the verified echoes only, so they are gated like
+ * request latency, on messages: a lost message would occupy the tail (evaluate-thresholds.ts).
+ */
+const MESSAGE_METRICS: readonly StatsMetric[] = [
+  ...PERCENTILES.map((p) => messageStat(`rtt.${p}`, 'ms', 'lower', (m) => m.rttMs[p], PER_MILLE_ABOVE[p])),
+  messageStat('messagesPerSecond', 'mps', 'higher', (m) => m.messagesPerSecond),
+  messageStat('lossRate', 'ratio', 'lower', (m) => m.lossRate),
+  messageStat('messages.sent', 'count', 'higher', (m) => m.messages.sent),
+  messageStat('messages.received', 'count', 'higher', (m) => m.messages.received),
+  messageStat('messages.lost', 'count', 'lower', (m) => m.messages.lost),
+  messageStat('messages.reordered', 'count', 'lower', (m) => m.messages.reordered),
+  messageStat('messages.duplicates', 'count', 'lower', (m) => m.messages.duplicates),
+];
+
 function errorShare(stats: Stats, count: number): number {
   return stats.requests > 0 ? count / stats.requests : 0;
 }
@@ -103,6 +138,7 @@ const DEFINITIONS: readonly MetricDefinition[] = [
   stat('connections.reuseRatio', 'ratio', 'higher', (s) => s.connections.reuseRatio),
   // Reports written before the field existed: opened over the same measured time as rps.
   stat('connections.perSecond', 'cps', 'higher', (s) => s.connections.perSecond ?? (s.requests > 0 ? (s.connections.opened * s.rps) / s.requests : 0)),
+  ...MESSAGE_METRICS,
   whole('sut.rssPeakMiB', 'mib', 'lower', (r) => r.sut?.rssPeakMiB),
   whole('sut.rssMeanMiB', 'mib', 'lower', (r) => r.sut?.rssMiB.mean),
   whole('sut.rssSlopeMiBPerMin', 'mibPerMin', 'lower', (r) => r.sut?.rssSlopeMiBPerMin),
@@ -129,7 +165,9 @@ const BY_NAME: ReadonlyMap<string, MetricDefinition> = new Map(DEFINITIONS.map((
 /**
  * Every metric a threshold may name (for `--help` and error messages). Stats metrics may be
  * prefixed with a request kind, `get-1k.successRate`; `errors.<cause>` are counts and
- * `errorRate.<cause>` shares of requests (0..1) for each cause of harness/transports/error-cause.ts.
+ * `errorRate.<cause>` shares of requests (0..1) for each cause of harness/transports/error-cause.ts;
+ * the message figures (`rtt.p99`, `messagesPerSecond`, `lossRate`, `messages.*`) exist for kinds
+ * that exchange messages.
  */
 export const THRESHOLD_METRICS: readonly string[] = DEFINITIONS.map((d) => d.name);
 

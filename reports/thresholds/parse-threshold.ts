@@ -21,7 +21,8 @@ const EXPRESSION = /^\s*([^\s<>=!]+)\s*(<=|>=|==|<|>)\s*(\S.*?)\s*$/;
 const KNOWN_METRICS_HINT =
   'successRate, rps, throughputMbps, requests, failures, p50, p90, p95, p99, p999, max, mean, ' +
   'ttfb.p99 (also connect., proxyHandshake., tls., serviceTime.), errors.<cause>, errorRate, errorRate.<cause>, ' +
-  'connections.reuseRatio, connections.perSecond, held.established, held.failed, held.sutRssPerThousandMiB, held.connect.p99, sut.rssPeakMiB, sut.cpuPercentMean, sut.cpuMsPer1kRequests, harness.rssPeakMiB, ' +
+  'connections.reuseRatio, connections.perSecond, rtt.p99 (also rtt.p50…rtt.mean), messagesPerSecond, lossRate, ' +
+  'messages.sent (also .received, .lost, .reordered, .duplicates), held.established, held.failed, held.sutRssPerThousandMiB, held.connect.p99, sut.rssPeakMiB, sut.cpuPercentMean, sut.cpuMsPer1kRequests, harness.rssPeakMiB, ' +
   'harness.eventLoopDelayP99Ms; prefix a request kind for one kind (get-1k.p99)';
 
 /**

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { ErrorCause } from '../../core/error-cause.js';
 import { formatDurationMs } from '../../core/units.js';
+import { messageRowsOf, type MessageFigures } from '../message-figures.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';
 import type { AddedLatencyMs, HeldConnections, LatencySummary, Report, Stats } from '../schema.js';
 import { painter } from './ansi.js';
@@ -23,6 +24,7 @@ export function formatRunSummary(report: Report, options: { color?: boolean } = 
     // An idle hold run makes no requests: an all-zero table would only hide the held: line.
     report.held && report.totals.requests === 0 ? '' : statsTable(report, paint, options.color ?? false),
     phasesLine('phases', report.totals.phasesMs, report.config.connectionPolicy === 'new-per-request' ? report.totals.connections.perSecond : undefined),
+    ...messageRowsOf(report).map(([kind, figures]) => messagesLine(kind, figures)),
     ...heldLines(report.held),
     ...overheadLines(report),
     harnessLine(report),
@@ -95,6 +97,19 @@ function phasesLine(label: string, phasesMs: Partial<Stats['phasesMs']>, connect
   const parts = present.map(([name, s]) => `${name} ${formatNumber(s.p50)}/${formatNumber(s.p99)}`);
   const rate = connectionsPerSecond !== undefined ? ` · ${formatNumber(connectionsPerSecond)} new connections/s` : '';
   return `${label} p50/p99 ms: ${parts.join(' · ')}${rate}`;
+}
+
+/**
+ * One kind's messages: `messages echo: 500 sent, 498 received, 2 lost (loss 0.4%) · 1234 msg/s ·
+ * rtt p50/p99 0.12/0.5 ms`; loss, reordered and duplicates only when non-zero.
+ */
+function messagesLine(kind: string, m: MessageFigures): string {
+  const { sent, received, lost, reordered, duplicates } = m.messages;
+  const loss = m.lossRate > 0 ? ` (loss ${formatQuantity('ratio', m.lossRate)})` : '';
+  const order = [reordered > 0 ? `${reordered} reordered` : '', duplicates > 0 ? `${duplicates} duplicate(s)` : ''].filter((t) => t !== '');
+  const rtt = m.rttMs.count > 0 ? `rtt p50/p99 ${formatNumber(m.rttMs.p50)}/${formatNumber(m.rttMs.p99)} ms` : 'no echo verified';
+  return `messages ${kind}: ${sent} sent, ${received} received, ${lost} lost${loss} · ${formatQuantity('mps', m.messagesPerSecond)} · ${rtt}` +
+    (order.length > 0 ? ` · ${order.join(', ')}` : '');
 }
 
 /** A hold run's `held:` line (counts, causes, the proxy's RSS per 1,000) and its setup phases. */

@@ -7,7 +7,7 @@ import {
 } from './html/context-tables.js';
 import { escapeHtml, jsonForScript } from './html/escape.js';
 import { comparisonTable, verdictBlock } from './html/comparison-tables.js';
-import { headlineTable, phasesTable } from './html/figure-tables.js';
+import { headlineTable, messagesTable, phasesTable } from './html/figure-tables.js';
 import { PAGE_SCRIPT } from './html/page-script.js';
 import { PAGE_STYLE } from './html/page-style.js';
 import { percentilePlot } from './html/percentile-plot.js';
@@ -47,7 +47,7 @@ export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}
     headerHtml(report, baseline),
     warningsBlock(report),
     nav(report.thresholds.length > 0, baseline !== undefined),
-    section('figures', 'Headline figures', scroll(headlineTable(report)) + overheadHtml(report)),
+    section('figures', 'Headline figures', scroll(headlineTable(report)) + messagesHtml(report) + overheadHtml(report)),
     report.held ? section('held', 'Held connections', heldTable(report.held)) : '',
     thresholdsHtml(report),
     baseline ? section('comparison', 'Before / after', comparisonHtml(report, baseline, comparison)) : '',
@@ -121,6 +121,15 @@ function sutHtml(report: Report, plots: readonly PlotSpec[]): string {
 function thresholdsHtml(report: Report): string {
   const table = thresholdsTable(report);
   return table === null ? '' : section('thresholds', 'Thresholds', table);
+}
+
+/** Message figures under the headline table; nothing for a report without messages. */
+function messagesHtml(report: Report): string {
+  const table = messagesTable(report);
+  return table === null
+    ? ''
+    : '<h3>Messages</h3><p class="hint">Per kind that echoes messages: msg/s counts verified echoes; RTT runs from a message\'s first byte written to its echo verified. ' +
+      'A request of these kinds is a whole session, so its latency above is the session\'s.</p>' + scroll(table);
 }
 
 function overheadHtml(report: Report): string {

@@ -2,8 +2,9 @@ import type { ErrorCause } from '../../core/error-cause.js';
 import { formatDurationMs } from '../../core/units.js';
 import type { Comparison, MetricComparison } from '../compare/compare-reports.js';
 import { metricLabel, metricValueText, pValueText } from '../compare/metric-label.js';
+import { messageRowsOf } from '../message-figures.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';
-import { HELD_PHASES, type AddedLatencyMs, type HeldConnections, type Report, type Stats } from '../schema.js';
+import { HELD_PHASES, type AddedLatencyMs, type HeldConnections, type Report, type Stats, type ThresholdResult } from '../schema.js';
 import { overheadBasisText } from './overhead-basis.js';
 
 /**
@@ -18,6 +19,7 @@ export function renderMarkdown(report: Report, comparison?: Comparison): string 
     report.held ? heldSection(report.held) : '',
     // An idle hold run makes no requests: its results table would be all zeros.
     report.held && report.totals.requests === 0 ? '' : resultsTable(report),
+    messagesSection(report),
     overheadSection(report),
     sutParagraph(report),
     thresholdsSection(report),
@@ -60,6 +62,22 @@ function resultsTable(report: Report): string {
     '---|---:|---:|---:|---:|---:|---:|---:|---:|---',
     rows,
   );
+}
+
+/** Kinds that exchanged messages: counts, echoes per second, loss and RTT; nothing for an HTTP-only report. */
+function messagesSection(report: Report): string {
+  const rows = messageRowsOf(report).map(([kind, m]) => [
+    kind === 'total' ? '**total**' : escape(kind),
+    String(m.messages.sent), String(m.messages.received), String(m.messages.lost), formatQuantity('ratio', m.lossRate),
+    formatNumber(m.messagesPerSecond),
+    ...[m.rttMs.p50, m.rttMs.p99, m.rttMs.max].map((v) => (m.rttMs.count > 0 ? formatNumber(v) : '–')),
+    String(m.messages.reordered), String(m.messages.duplicates),
+  ]);
+  if (rows.length === 0) return '';
+  const head = ['', 'sent', 'received', 'lost', 'loss', 'msg/s', 'rtt p50 ms', 'rtt p99 ms', 'rtt max ms', 'reordered', 'duplicates'];
+  return `#### Messages
+
+${tableOf(head, '---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:', rows)}`;
 }
 
 /** `--direct-baseline`: the proxy's added latency per kind, its basis, and the plain difference. */
@@ -106,9 +124,15 @@ function sutParagraph(report: Report): string {
 function thresholdsSection(report: Report): string {
   if (report.thresholds.length === 0) return '';
   const failed = report.thresholds.filter((t) => !t.passed).length;
-  const rows = report.thresholds.map((t) => [t.passed ? '✅' : '❌', `\`${t.expression.replace(/`/g, "'")}\``, `${metricValueText(t.metric, t.value)}${t.reason !== undefined ? ` — ${t.reason}` : ''}`]);
+  const rows = report.thresholds.map((t) => [t.passed ? '✅' : '❌', `\`${t.expression.replace(/`/g, "'")}\``, measuredText(t)]);
   const title = failed > 0 ? `#### Thresholds: ${failed} of ${report.thresholds.length} failed` : `#### Thresholds: all ${report.thresholds.length} passed`;
   return `${title}\n\n${tableOf(['', 'threshold', 'measured'], '---|---|---:', rows)}`;
+}
+
+/** The measured value and why it failed regardless; a figure not measured shows its reason alone. */
+function measuredText(t: ThresholdResult): string {
+  if (t.value === null) return escape(t.reason ?? 'not measured');
+  return `${metricValueText(t.metric, t.value)}${t.reason !== undefined ? ` — ${t.reason}` : ''}`;
 }
 
 function comparisonRows(metrics: readonly MetricComparison[]): string[][] {

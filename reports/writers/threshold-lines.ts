@@ -14,6 +14,8 @@ export function formatThresholdLines(results: readonly ThresholdResult[], option
     const mark = result.passed ? paint('green', '✓ pass') : paint('red', '✗ FAIL');
     const name = result.kind !== undefined ? `${result.kind}.${result.metric}` : result.metric;
     const reason = result.reason !== undefined ? `; ${result.reason}` : '';
+    // A figure not measured has no value to show: its reason says so (`echo.lossRate not measured: …`).
+    if (result.value === null) return `threshold ${mark}  ${result.expression}  (${result.reason ?? `${name} not measured`})`;
     return `threshold ${mark}  ${result.expression}  (${name} = ${metricValueText(result.metric, result.value)}${reason})`;
   });
 }

@@ -32,6 +32,19 @@ export interface SyntheticKind {
    * recorded as latency minus origin time. Default: no response carried it.
    */
   readonly originMs?: readonly number[];
+  /** An echo kind (tcp-echo, websocket, udp-echo): its messages. Default: none (an HTTP kind). */
+  readonly messages?: SyntheticMessages;
+}
+
+/** The messages of an echo kind: every request sends `perRequest`; echoes come back but the lost ones. */
+export interface SyntheticMessages {
+  readonly perRequest: number;
+  /** RTT (ms) of each verified echo, cycled. */
+  readonly rttMs: readonly number[];
+  /** Messages lost in each second (default none). */
+  readonly lostPerSecond?: readonly number[];
+  readonly reordered?: number;
+  readonly duplicates?: number;
 }
 
 /** What the report is made of. */
@@ -75,8 +88,25 @@ function recordSecond(kind: SyntheticKind, second: number, next: () => number, i
     if (kind.ttfbFraction !== undefined) into.histograms.ttfb.recordValue(Math.max(1, Math.round(us * kind.ttfbFraction)));
   }
   addCounters(into.counters, { ...emptyCounters(), requests, successes, failures, bytesIn, errors, connectionsOpened: 1, connectionsReused: Math.max(0, requests - 1) });
+  if (kind.messages) recordMessages(kind.messages, second, requests, into);
   const summary = summarize(histogram);
   into.seconds.push({ requests, successes, failures, errors, rps: requests, bytesIn, p50: summary.p50, p99: summary.p99, inFlight: 0, histogram: encodeHistogram(histogram) });
+}
+
+/** One second's messages: sent, echoed (an RTT each), lost; reordered and duplicates once, in the first second. */
+function recordMessages(messages: SyntheticMessages, second: number, requests: number, into: KindBuild): void {
+  const sent = requests * messages.perRequest;
+  const lost = messages.lostPerSecond?.[second] ?? 0;
+  const received = sent - lost;
+  for (let i = 0; i < received; i++) {
+    const rttMs = messages.rttMs[(into.counters.messagesReceived + i) % messages.rttMs.length] ?? 1;
+    into.histograms.rtt.recordValue(Math.max(1, Math.round(rttMs * 1000)));
+  }
+  const firstSecond = second === 0;
+  addCounters(into.counters, {
+    ...emptyCounters(), messagesSent: sent, messagesReceived: received, messagesLost: lost,
+    messagesReordered: firstSecond ? (messages.reordered ?? 0) : 0, messagesDuplicated: firstSecond ? (messages.duplicates ?? 0) : 0,
+  });
 }
 
 function buildKind(kind: SyntheticKind): KindBuild {

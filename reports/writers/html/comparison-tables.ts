@@ -13,7 +13,8 @@ interface ComparedMetric {
   readonly label: string;
   /** The metric's name in a {@link Comparison} (`compare` judges only some of these). */
   readonly metric: string;
-  readonly read: (s: Stats) => number;
+  /** `undefined` for a message figure of a block without messages. */
+  readonly read: (s: Stats) => number | undefined;
   /** The figure without its unit (the header carries it), so a cell stays short: `1.34 → 1.68 (+25.4 %)`. */
   readonly show: (value: number) => string;
 }
@@ -27,6 +28,14 @@ const COMPARED: readonly ComparedMetric[] = [
   { label: 'p99.9 (ms)', metric: 'p999', read: (s) => s.latencyMs.p999, show: formatSignificant },
   { label: 'req/s', metric: 'rps', read: (s) => s.rps, show: formatSignificant },
   { label: 'success (%)', metric: 'successRate', read: (s) => s.successRate, show: percent },
+];
+
+/** Message figures, shown as columns only when some kind has them in both reports. */
+const COMPARED_MESSAGES: readonly ComparedMetric[] = [
+  { label: 'RTT p50 (ms)', metric: 'rtt.p50', read: (s) => s.rttMs?.p50, show: formatSignificant },
+  { label: 'RTT p99 (ms)', metric: 'rtt.p99', read: (s) => s.rttMs?.p99, show: formatSignificant },
+  { label: 'msg/s', metric: 'messagesPerSecond', read: (s) => s.messagesPerSecond, show: formatSignificant },
+  { label: 'loss (%)', metric: 'lossRate', read: (s) => s.lossRate, show: percent },
 ];
 
 const VERDICT_CLASS: Readonly<Record<Verdict, string>> = { regression: 'worse', improvement: 'better', 'no change': '' };
@@ -43,16 +52,19 @@ export function comparisonTable(report: Report, baseline: Report, comparison?: C
     const before = baseline.byKind[kind];
     if (before !== undefined) pairs.push([kind, before, after]);
   }
+  const withMessages = pairs.some(([, before, after]) => before.messages !== undefined && after.messages !== undefined);
+  const columns = withMessages ? [...COMPARED, ...COMPARED_MESSAGES] : COMPARED;
   const rows = pairs.map(([name, before, after]): TableCell[] => [
     { text: name, className: 'key' },
-    ...COMPARED.map((m): TableCell => {
+    ...columns.map((m): TableCell => {
       const b = m.read(before);
       const a = m.read(after);
+      if (b === undefined || a === undefined) return '—';
       const verdict = verdicts.get(`${name}|${m.metric}`);
       return { text: `${m.show(b)} → ${m.show(a)} (${formatChange(b, a)})`, className: verdict ? VERDICT_CLASS[verdict] : '' };
     }),
   ]);
-  return htmlTable(['kind', ...COMPARED.map((m) => m.label)], rows);
+  return htmlTable(['kind', ...columns.map((m) => m.label)], rows);
 }
 
 /** `compare`'s verdict line, every compared metric (folded), and its notes. */

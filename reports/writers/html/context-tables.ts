@@ -82,7 +82,7 @@ export function thresholdsTable(report: Report): string | null {
   if (report.thresholds.length === 0) return null;
   const rows = report.thresholds.map((t): TableCell[] => [
     { text: t.expression, className: 'key' },
-    formatSignificant(t.value),
+    t.value === null ? 'not measured' : formatSignificant(t.value),
     `${t.op} ${formatSignificant(t.limit)}`,
     { text: t.passed ? 'passed' : 'FAILED', className: t.passed ? 'better' : 'worse' },
   ]);

@@ -1,3 +1,4 @@
+import { messageRowsOf } from '../../message-figures.js';
 import type { LatencySummary, Report, Stats } from '../../schema.js';
 import { formatCount, formatMs, formatRatio, formatSignificant } from './format.js';
 import { htmlTable, type TableCell } from './table.js';
@@ -40,5 +41,26 @@ export function phasesTable(report: Report): string {
     const phases = [s.phasesMs.connect, s.phasesMs.proxyHandshake, s.phasesMs.tls, s.phasesMs.ttfb, s.serviceTimeMs];
     return [{ text: name, className: 'key' }, ...phases.flatMap((p) => [latencyOrDash(p, 'p50'), latencyOrDash(p, 'p99')])];
   });
+  return htmlTable(headers, rows);
+}
+
+/**
+ * Kinds that exchanged messages (tcp-echo, websocket, udp-echo): counts, loss, echoes per second and
+ * message RTT; `null` for a report without messages, which then shows no such table.
+ */
+export function messagesTable(report: Report): string | null {
+  const rows = messageRowsOf(report).map(([name, m]): TableCell[] => [
+    { text: name, className: name === 'total' ? 'key total' : 'key' },
+    formatCount(m.messages.sent),
+    formatCount(m.messages.received),
+    { text: formatCount(m.messages.lost), className: m.messages.lost > 0 ? 'worse' : '' },
+    { text: formatRatio(m.lossRate), className: m.lossRate > 0 ? 'worse' : '' },
+    formatSignificant(m.messagesPerSecond),
+    ...(['p50', 'p90', 'p99', 'max'] as const).map((k) => latencyOrDash(m.rttMs, k)),
+    formatCount(m.messages.reordered),
+    formatCount(m.messages.duplicates),
+  ]);
+  if (rows.length === 0) return null;
+  const headers = ['kind', 'sent', 'received', 'lost', 'loss', 'msg/s', 'RTT p50', 'p90', 'p99', 'max', 'reordered', 'duplicates'];
   return htmlTable(headers, rows);
 }
