@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareReports } from '../../reports/compare/compare-reports.js';
 import type { Report } from '../../reports/schema.js';
 import { renderHtmlReport, type HtmlReportOptions } from '../../reports/writers/html.js';
+import { echoReport } from '../support/echo-report.js';
 import { htmlFixtureReport } from '../support/html-report-fixture.js';
 import { CHROMIUM_PATH, chromiumInstalled, launchChromium, loadReportPage, type HeadlessBrowser } from '../support/report-browser.js';
 
@@ -29,6 +30,9 @@ const hostileWithoutSut = htmlFixtureReport({
 });
 
 const ALL_PLOTS = ['plot-percentiles', 'plot-rps', 'plot-latency', 'plot-errors', 'plot-sut-rss', 'plot-sut-cpu'];
+// Message figures (an echo kind beside an HTTP one): the Messages table and the message columns of the before/after table.
+const echoBaseline = echoReport({ seed: 3 });
+const echoCurrent = echoReport({ seed: 4, lostPerSecond: [2, 0, 1, 0, 0] });
 
 describe.skipIf(skip)(suiteName, () => {
   let browser: HeadlessBrowser;
@@ -47,6 +51,7 @@ describe.skipIf(skip)(suiteName, () => {
     ['report', current, {}, ALL_PLOTS],
     ['report-with-baseline', current, { baseline, comparison: compareReports(baseline, current) }, ALL_PLOTS],
     ['report-without-sut-with-hostile-names', hostileWithoutSut, {}, ALL_PLOTS.slice(0, 4)],
+    ['report-with-messages', echoCurrent, { baseline: echoBaseline, comparison: compareReports(echoBaseline, echoCurrent) }, ALL_PLOTS.slice(0, 3)],
   ])('renders %s with every plot drawn, no console error and no request', async (name, report, options, plotIds) => {
     const htmlPath = join(pagesDir, `${name}.html`);
     writeFileSync(htmlPath, renderHtmlReport(report, options));
