@@ -149,6 +149,13 @@ describe('tcp-bulk classifies a harmful proxy', () => {
     expect(outcome.detail).toMatch(/^no byte for 300 ms while waiting for /);
   });
 
+  it('an upload the proxy stops taking is timeout_idle, though the target owes no answer until its end', async () => {
+    // 32 MiB is more than loopback's socket buffers on both sides can hold, so the writes stall.
+    const { outcome } = await execute(bulk(32 * MiB, 'up'), await through({ kind: 'stall' }), { idleMs: 300 });
+    expect(outcome.cause).toBe('timeout_idle');
+    expect(outcome.bytesOut).toBeLessThan(32 * MiB);
+  });
+
   it('a whole limit shorter than the transfer is timeout_total', async () => {
     // The silent tunnel never answers; the idle limit is longer than the whole one.
     const { outcome } = await execute(bulk(MiB, 'down'), await through({ kind: 'silent' }), { idleMs: 5000, totalMs: 300 });
