@@ -50,6 +50,15 @@ export class StreamReader {
     });
   }
 
+  /**
+   * Counts bytes the operation managed to send as activity: restarts the current wait's idle limit.
+   * An upload waits for an answer that comes only at its end (tcp-bulk's verdict), so silence the
+   * other way is no stall while the proxy keeps taking bytes.
+   */
+  noteOutgoingProgress(): void {
+    if (this.waiter) this.armIdle(this.whatWaited);
+  }
+
   /** Stops the timers; the caller ends or destroys the socket. */
   dispose(): void {
     clearTimeout(this.totalTimer);
