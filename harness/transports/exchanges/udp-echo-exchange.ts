@@ -43,7 +43,9 @@ export async function runUdpEcho(session: ExchangeSession, exchange: UdpEcho, on
     }
     const loop = new UdpProbeLoop(route, exchange, tally, session, onRtt);
     if (association) watchControl(association, loop);
-    await loop.run(Math.max(1, session.options.timeouts.totalMs - elapsedUs(session.startMs) / 1000));
+    const running = loop.run(Math.max(1, session.options.timeouts.totalMs - elapsedUs(session.startMs) / 1000));
+    session.track(running);
+    await running;
     return session.succeeded(tally.tally());
   } catch (err) {
     return session.failed(err, tally.tally());
