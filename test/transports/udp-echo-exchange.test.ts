@@ -3,6 +3,8 @@ import type { PreparedExchange } from '../../core/exchange.js';
 import type { PhaseTimeouts, RequestOutcome } from '../../core/request.js';
 import { createExchanger, type Exchanger } from '../../harness/transports/exchanges/exchanger.js';
 import { startUdpEcho, type RunningUdpEcho } from '../../mock-targets/origins/udp-echo.js';
+import { Allowlist } from '../../mock-targets/proxies/allowlist.js';
+import { startSocks5Proxy } from '../../mock-targets/proxies/socks5-proxy.js';
 import { startFakeUdpSocks5, type FakeUdpSocks5, type RelayFault } from '../fixtures/fake-udp-socks5.js';
 
 // The udp-echo exchange against a fake SOCKS5 relay whose faults are known in advance, so every
@@ -142,6 +144,30 @@ describe('udp-echo through SOCKS5 UDP ASSOCIATE (RFC 1928 §7)', () => {
     expect(outcome.ok).toBe(false);
     expect(outcome.cause).toBe('other');
     expect(outcome.messages!.sent).toBeLessThan(1000);
+  });
+});
+
+describe('udp-echo through the reference SOCKS5 proxy, which forwards to the UDP echo', () => {
+  it('authenticates (RFC 1929) before the ASSOCIATE, and a wrong password is proxy_auth', async () => {
+    const echo = await startUdpEcho();
+    cleanups.push(() => echo.close());
+    const credentials = { username: 'bench', password: 'pässword' };
+    const proxy = await startSocks5Proxy({ allow: new Allowlist([{ host: echo.host, port: echo.port }]), auth: credentials });
+    cleanups.push(() => proxy.close());
+    const exchangerWith = (password: string): Exchanger => {
+      const exchanger = createExchanger({ protocol: 'socks5', proxy: { kind: 'socks5', host: '127.0.0.1', port: proxy.port, resolveAtProxy: false, auth: { ...credentials, password } }, timeouts: TIMEOUTS });
+      cleanups.push(() => exchanger.close());
+      return exchanger;
+    };
+    const target = { host: echo.host, port: echo.port };
+    const { outcome, rtts } = await runOne(exchangerWith(credentials.password), exchange(DATAGRAMS, target));
+    expect(outcome.ok, outcome.detail).toBe(true);
+    expect(outcome.messages).toEqual({ sent: DATAGRAMS, received: DATAGRAMS, lost: 0, reordered: 0, duplicates: 0 });
+    expect(rtts).toHaveLength(DATAGRAMS);
+    expect(echo.received()).toBe(DATAGRAMS);
+    const refused = await runOne(exchangerWith('wrong'), exchange(DATAGRAMS, target));
+    expect(refused.outcome.cause).toBe('proxy_auth');
+    expect(echo.received()).toBe(DATAGRAMS);
   });
 });
 
