@@ -131,7 +131,9 @@ function validateOperation(input: unknown, field: string): RequestOperation {
       }
       const ratePerSecond = obj.rate ?? 1000;
       if (typeof ratePerSecond !== 'number' || !(ratePerSecond > 0)) throw new UsageError(`${field}.rate`, `expects datagrams per second > 0 (got ${JSON.stringify(ratePerSecond)})`);
-      return { op: 'udp-echo', datagramBytes, datagrams: wholeCount(obj.datagrams ?? 100, `${field}.datagrams`), ratePerSecond };
+      const datagrams = wholeCount(obj.datagrams ?? 100, `${field}.datagrams`);
+      if (datagrams > MAX_UDP_DATAGRAMS) throw new UsageError(`${field}.datagrams`, `expects at most ${MAX_UDP_DATAGRAMS} per association (each session keeps 9 bytes per datagram); use more sessions for more`);
+      return { op: 'udp-echo', datagramBytes, datagrams, ratePerSecond };
     }
     default:
       throw new UsageError(`${field}.op`, `expects 'download', 'upload', 'delay', 'tcp-echo', 'tcp-bulk', 'websocket' or 'udp-echo' (got ${JSON.stringify(obj.op)})`);
@@ -143,6 +145,11 @@ function validateOperation(input: unknown, field: string): RequestOperation {
  * (at most 22 bytes for an IPv6 address, RFC 1928 §7).
  */
 const MAX_UDP_DATAGRAM_BYTES = 65_507 - 22;
+/**
+ * Most datagrams per association: a session keeps each one's send time and whether it came back
+ * (harness/transports/exchanges/udp-probe-tally.ts, 9 bytes each), so its memory stays under 1 MiB.
+ */
+const MAX_UDP_DATAGRAMS = 100_000;
 
 /** A message operation's `messageBytes` (a size, ≥ 1 byte). */
 function messageSize(obj: Record<string, unknown>, field: string, fallbackBytes: number): number {

@@ -40,7 +40,7 @@ export async function socks5Handshake(
 }
 
 /** The socks package reports failures as messages only (its ERRORS constants); map them to causes. */
-function socksFailure(err: unknown, hop: string): TransportFailure {
+export function socksFailure(err: unknown, hop: string): TransportFailure {
   const message = err instanceof Error ? err.message : String(err);
   if (message.startsWith('Socks5 Authentication failed')) return new TransportFailure('proxy_auth', 'SOCKS5 username/password rejected');
   if (message.includes('no accepted authentication type')) return new TransportFailure('proxy_auth', 'SOCKS5 proxy accepts none of the offered authentication methods');

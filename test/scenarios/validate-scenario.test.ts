@@ -42,6 +42,7 @@ describe("a user's own scenario file", () => {
     [{ ...minimal, mix: [{ kind: 'a', protocol: 'socks5', operation: { op: 'download', bytes: 'lots' } }] }, 'scenario.mix[0].operation.bytes'],
     [{ ...minimal, mix: [...minimal.mix, ...minimal.mix] }, 'scenario.mix'],
     [{ ...minimal, mix: [{ kind: 'a', protocol: 'socks5', operation: { op: 'delay', delay: '5ms', jitter: 'lots' } }] }, 'scenario.mix[0].operation.jitter'],
+    [{ ...minimal, mix: [{ kind: 'a', protocol: 'socks5', operation: { op: 'udp-echo', datagrams: 100_001 } }] }, 'scenario.mix[0].operation.datagrams: expects at most 100000'],
     [{ ...minimal, defaults: { duration: 'soon' } }, 'scenario.defaults.duration'],
     [{ ...minimal, defaults: { concurrency: 0 } }, 'scenario.defaults.concurrency'],
     [{ ...minimal, hold: { connections: -1, protocol: 'connect' } }, 'scenario.hold.connections'],
