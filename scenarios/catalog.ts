@@ -7,9 +7,11 @@ import { manyConnections } from './many-connections.js';
 import { proxyMixed } from './proxy-mixed.js';
 import type { Scenario } from '../core/scenario.js';
 import { socks5Http } from './socks5-http.js';
+import { webSocket } from './websocket.js';
+import { webSocketMany } from './websocket-many.js';
 
 /** The built-in scenarios, in the order `proxybench scenarios` lists them. */
-export const BUILT_IN_SCENARIOS: readonly Scenario[] = [httpMixed, httpGet, httpsConnect, socks5Http, proxyMixed, directGet, connectionChurn, manyConnections];
+export const BUILT_IN_SCENARIOS: readonly Scenario[] = [httpMixed, httpGet, httpsConnect, socks5Http, proxyMixed, directGet, connectionChurn, manyConnections, webSocket, webSocketMany];
 
 /** The built-in scenario called `name`, or undefined. */
 export function builtInScenario(name: string): Scenario | undefined {

@@ -3,6 +3,7 @@ import { emptyCounters, emptyHistograms } from '../../reports/stats.js';
 import { evaluateThresholds } from '../../reports/thresholds/evaluate-thresholds.js';
 import type { Threshold } from '../../reports/thresholds/parse-threshold.js';
 import type { SutError } from '../../core/errors.js';
+import { isStreamOperation } from '../../core/scenario.js';
 import { buildReport, type PhaseOutcome, type PhaseResult } from './build-report.js';
 import type { HarnessUsage } from '../recorder/harness-monitor.js';
 import type { RunConfig } from '../config/run-config.js';
@@ -52,7 +53,8 @@ export function finishReport(run: FinishedRun): Report {
       harness,
       health: proxied.health,
       ...(run.usage.machineBusy !== undefined ? { machineBusy: run.usage.machineBusy } : {}),
-      keepAlive: config.connectionPolicy === 'keep-alive',
+      // A stream exchange opens its own connection by design: only HTTP requests can reuse one.
+      keepAlive: config.connectionPolicy === 'keep-alive' && config.scenario.mix.some((entry) => !isStreamOperation(entry.operation)),
       partial: run.partial,
       ...(run.sutLeak ? { sutLeak: run.sutLeak } : {}),
     }),
