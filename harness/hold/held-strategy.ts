@@ -1,7 +1,5 @@
 import type { RequestOutcome } from '../../core/request.js';
-import { HeldConnection } from './held-connection.js';
-import type { TrickleRequest } from './trickle-response.js';
-import { tunnelOpenerFor, type SetupTimings, type TunnelRoute } from '../transports/index.js';
+import type { SetupTimings } from '../transports/index.js';
 
 /** One held connection as the hold engine sees it, whatever it holds. */
 export interface Held {
@@ -26,15 +24,4 @@ export interface OpenedHeld {
  */
 export interface HeldStrategy {
   open(onEndedEarly: () => void): Promise<OpenedHeld>;
-}
-
-/** Bare tunnels (or connections to the proxy, in forward mode), trickled with `request`, a GET. */
-export function heldTunnels(route: TunnelRoute, request: TrickleRequest): HeldStrategy {
-  const openTunnel = tunnelOpenerFor(route);
-  return {
-    async open(onEndedEarly) {
-      const { socket, timings } = await openTunnel();
-      return { held: new HeldConnection(socket, onEndedEarly, request, route.timeouts), timings };
-    },
-  };
 }
