@@ -141,6 +141,36 @@ describe('websocket exchange: every message echoed and verified', () => {
 });
 
 describe('websocket exchange: what goes wrong is classified', () => {
+  it('an upgrade nobody answers is timeout_ttfb; one cut short by the end of the run is other', async () => {
+    const sockets = new Set<Socket>();
+    let requestsSeen = 0;
+    const mute = createServer((socket) => {
+      sockets.add(socket.on('error', () => undefined));
+      socket.once('data', () => requestsSeen++);
+    });
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const port = (mute.address() as { port: number }).port;
+    try {
+      const timedOut = await exchangeOnce({ protocol: 'direct', port, timeouts: { ttfbMs: 200 } });
+      expect(timedOut.outcome.cause).toBe('timeout_ttfb');
+      expect(timedOut.outcome.detail).toBe('no answer to the WebSocket upgrade within 200 ms');
+      const exchanger = createExchanger({ protocol: 'direct', timeouts: TIMEOUTS });
+      const pending = exchanger.execute(
+        { kind: 'ws', op: 'websocket', target: { host: '127.0.0.1', port }, seed: 1, tls: false, messageBytes: 10, messages: 1, format: 'binary' },
+        () => undefined,
+      );
+      // Close once the GET has reached the mute server: the exchange is then waiting for the answer.
+      while (requestsSeen < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      await exchanger.close();
+      const ended = await pending;
+      expect(ended.cause).toBe('other');
+      expect(ended.detail).toBe('the run ended while the exchange was open');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => mute.close(() => resolve()));
+    }
+  });
+
   const port = (name: keyof typeof FAULTS): number => faulty.get(name)!.port;
 
   it('an echo with a wrong byte is integrity, naming the message; the messages before it counted', async () => {

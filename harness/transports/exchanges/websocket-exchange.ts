@@ -35,6 +35,7 @@ export async function runWebSocket(session: ExchangeSession, exchange: WebSocket
         ? { forward: proxy?.auth ? { proxyAuthorization: basicProxyAuthorization(proxy.auth) } : {} }
         : {}),
       answerTimeoutMs: ttfbMs,
+      signal: session.signal,
       onAnswer: (statusCode) => {
         session.noteFirstAnswer();
         session.statusCode = statusCode;

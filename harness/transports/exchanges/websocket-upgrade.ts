@@ -21,6 +21,8 @@ export interface WebSocketUpgradeRequest {
   readonly answerTimeoutMs: number;
   /** Called once when the answer's head arrives, with its status (101 or a refusal). */
   readonly onAnswer: (statusCode: number) => void;
+  /** Aborted when the run ends: the upgrade fails as `other`, not as the broken stream it leaves. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -53,7 +55,11 @@ export function upgradeWebSocket(socket: Duplex, request: WebSocketUpgradeReques
   });
   return new Promise((resolve, reject) => {
     let answered = false;
+    let settled = false;
     const fail = (failure: TransportFailure): void => {
+      if (settled) return;
+      settled = true;
+      request.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timer);
       ws.removeAllListeners();
       ws.on('error', () => undefined);
@@ -66,6 +72,8 @@ export function upgradeWebSocket(socket: Duplex, request: WebSocketUpgradeReques
       answered = true;
       request.onAnswer(statusCode);
     };
+    const onAbort = (): void => fail(new TransportFailure('other', 'the run ended while the exchange was open'));
+    request.signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => fail(new TransportFailure('timeout_ttfb', `no answer to the WebSocket upgrade within ${request.answerTimeoutMs} ms`)), request.answerTimeoutMs);
     timer.unref();
     ws.once('upgrade', (res: IncomingMessage) => answer(res.statusCode ?? 101));
@@ -75,11 +83,14 @@ export function upgradeWebSocket(socket: Duplex, request: WebSocketUpgradeReques
       fail(refusal(status, request.forward !== undefined));
     });
     ws.once('open', () => {
+      settled = true;
+      request.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timer);
       ws.removeAllListeners();
       resolve(ws);
     });
     ws.once('error', (err: Error) => fail(upgradeFailure(err, answered)));
+    if (request.signal?.aborted) onAbort();
   });
 }
 
