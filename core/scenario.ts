@@ -111,11 +111,20 @@ export interface HoldSpec {
   readonly protocol: Protocol;
   /** Which mock origin the tunnels lead to (https: TLS end to end inside each tunnel). */
   readonly origin: 'http' | 'https';
+  /**
+   * What each held connection is: `connection` (the default) a bare tunnel or connection, or
+   * `websocket` a WebSocket to the echo (the upgrade after the tunnel; the trickle is then a
+   * message echoed and verified, the mix's first entry a `websocket` operation).
+   */
+  readonly held?: HeldKind;
   /** Trickle mode: ms between two tiny requests on each connection; absent = idle. */
   readonly trickleIntervalMs?: number;
   /** How long the connections are held once all are open, ms. */
   readonly holdMs: number;
 }
+
+/** What a hold phase keeps open: a bare tunnel (or connection), or a WebSocket over one. */
+export type HeldKind = 'connection' | 'websocket';
 
 /** A complete scenario. */
 export interface Scenario {
@@ -126,4 +135,11 @@ export interface Scenario {
   readonly defaults: ScenarioDefaults;
   /** Present: the run holds connections open instead of running the request loop. */
   readonly hold?: HoldSpec;
+  /**
+   * The protocols the scenario can go through, its default first (e.g. `websocket`: CONNECT,
+   * SOCKS5, HTTP forward). The run takes the one `--via` names, else the first the given proxies
+   * fit (the first, with the embedded proxies), and every mix entry and the hold phase go through
+   * it; the report's `config.mix` shows which. Absent: the mix's protocols are fixed.
+   */
+  readonly routes?: readonly Protocol[];
 }

@@ -11,9 +11,14 @@ import type { Scenario } from '../core/scenario.js';
 import { socks5Http } from './socks5-http.js';
 import { socks5Tcp } from './socks5-tcp.js';
 import { socks5Udp } from './socks5-udp.js';
+import { webSocket } from './websocket.js';
+import { webSocketMany } from './websocket-many.js';
 
 /** The built-in scenarios, in the order `proxybench scenarios` lists them. */
-export const BUILT_IN_SCENARIOS: readonly Scenario[] = [httpMixed, httpGet, httpsConnect, socks5Http, proxyMixed, directGet, connectionChurn, manyConnections, connectTcp, socks5Tcp, socks5Udp, largeBody];
+export const BUILT_IN_SCENARIOS: readonly Scenario[] = [
+  httpMixed, httpGet, httpsConnect, socks5Http, proxyMixed, directGet, connectionChurn, manyConnections,
+  webSocket, webSocketMany, connectTcp, socks5Tcp, socks5Udp, largeBody,
+];
 
 /** The built-in scenario called `name`, or undefined. */
 export function builtInScenario(name: string): Scenario | undefined {

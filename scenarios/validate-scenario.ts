@@ -41,7 +41,9 @@ function validateHold(input: unknown): HoldSpec {
   if (origin !== 'http' && origin !== 'https') throw new UsageError('scenario.hold.origin', `expects 'http' or 'https' (got ${JSON.stringify(origin)})`);
   const holdMs = parseDurationMs('scenario.hold.hold', durationInput(obj.hold ?? '10s', 'scenario.hold.hold'));
   const trickle = obj.trickle === undefined ? undefined : parseDurationMs('scenario.hold.trickle', durationInput(obj.trickle, 'scenario.hold.trickle'));
-  return { connections, protocol, origin, holdMs, ...(trickle !== undefined ? { trickleIntervalMs: trickle } : {}) };
+  const held = obj.held ?? 'connection';
+  if (held !== 'connection' && held !== 'websocket') throw new UsageError('scenario.hold.held', `expects 'connection' or 'websocket' (got ${JSON.stringify(held)})`);
+  return { connections, protocol, origin, ...(held === 'websocket' ? { held } : {}), holdMs, ...(trickle !== undefined ? { trickleIntervalMs: trickle } : {}) };
 }
 
 function validateEntry(input: unknown, field: string): RequestMixEntry {

@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { parseDurationMs, parseNonNegative, parsePositiveInt } from '../../core/units.js';
 import { BACKOFF_DEFAULTS } from '../load/backoff.js';
 import { parseStages } from '../../core/stages.js';
+import { PROTOCOLS, type Protocol } from '../../core/scenario.js';
 import { RUN_DEFAULTS } from '../config/run-config.js';
 import type { RunOptions, SutOptions } from '../config/run-options.js';
 import { SUT_DEFAULTS } from '../sut/sut-defaults.js';
@@ -37,6 +38,7 @@ export interface RunFlags {
   'sut-pid'?: string;
   'sut-sample-interval'?: string;
   'direct-baseline'?: boolean;
+  via?: string;
   connections?: string;
   hold?: string;
   trickle?: string;
@@ -88,6 +90,7 @@ export function declareRunFlags<T>(y: Argv<T>): Argv<RunFlags> {
     .option('sut-pid', { ...s, describe: 'Sample an already running proxy (and its children) by PID. Default: none' })
     .option('sut-sample-interval', { ...s, describe: `Time between SUT samples. Default: ${ms(SUT_DEFAULTS.sampleIntervalMs)}` })
     .option('direct-baseline', { type: 'boolean', describe: 'Also run the same mix straight to the origin and report the proxy-added latency. Default: off' })
+    .option('via', { ...s, describe: 'Scenarios that can go more than one way (websocket, websocket-many): connect, socks5 or http-forward. Default: the first the given proxies fit (connect with the embedded proxies)' })
     .option('connections', { ...s, describe: "Hold scenarios (many-connections): connections or tunnels to open and hold. Default: the scenario's (2000)" })
     .option('hold', { ...s, describe: "Hold scenarios: how long to hold the connections once open. Default: the scenario's (10s)" })
     .option('trickle', { ...s, describe: 'Hold scenarios: send a tiny GET on each held connection this often, e.g. 1s. Default: idle' })
@@ -158,6 +161,7 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     ...(sut ? { sut } : {}),
     sutSampleIntervalMs: opt(f['sut-sample-interval'], dur('sut-sample-interval')),
     directBaseline: f['direct-baseline'] ?? false,
+    via: opt(f.via, parseVia),
     connections: opt(f.connections, int('connections')),
     holdMs: opt(f.hold, dur('hold')),
     trickleIntervalMs: opt(f.trickle, dur('trickle')),
@@ -211,6 +215,12 @@ function parseEnv(pairs: readonly string[]): Record<string, string> {
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return env;
+}
+
+function parseVia(v: string): Protocol {
+  const protocol = PROTOCOLS.find((p) => p === v);
+  if (protocol === undefined) throw new UsageError('--via', `expects one of ${PROTOCOLS.join(', ')} (got '${v}')`);
+  return protocol;
 }
 
 function parseShard(v: string): { index: number; count: number } {

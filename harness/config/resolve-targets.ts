@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../core/errors.js';
-import type { Scenario } from '../../core/scenario.js';
+import { isStreamOperation, type Scenario } from '../../core/scenario.js';
+import { streamTargetNameOf } from '../../core/exchange.js';
 import { parseTargetsDescription, type TargetsDescription } from '../../core/targets-description.js';
 import type { RunOptions } from './run-options.js';
 
@@ -24,8 +25,10 @@ export async function resolveTargets(options: RunOptions, scenario: Scenario): P
     throw new UsageError(options.originHost !== undefined ? '--origin-host' : '--advertise', 'places the run\'s own origins; with --targets the run starts none (give the address to `proxybench targets` instead)');
   }
   const targets = typeof options.targets === 'string' ? parseTargetsDescription('--targets', await jsonText(options.targets)) : options.targets;
-  for (const origin of new Set(scenario.mix.map((entry) => entry.origin))) {
-    if (targets[origin] === undefined) throw new UsageError('--targets', `has no ${origin} target, which scenario '${scenario.name}' needs`);
+  // A stream operation goes to its stream target (a WebSocket echo, …), not to the HTTP origin its entry names.
+  const names = new Set(scenario.mix.map((entry) => (isStreamOperation(entry.operation) ? streamTargetNameOf(entry.origin, entry.operation) : entry.origin)));
+  for (const name of names) {
+    if (targets[name] === undefined) throw new UsageError('--targets', `has no ${name} target, which scenario '${scenario.name}' needs`);
   }
   if (targets.https !== undefined && targets.caPem === undefined) throw new UsageError('--targets', 'names an https target but no caPem to trust it');
   return { targets };

@@ -10,6 +10,7 @@ import { stagesDurationMs } from '../../core/stages.js';
 import { redactCommand } from './redact-secrets.js';
 import type { RunOptions, SutOptions } from './run-options.js';
 import { resolveTargets } from './resolve-targets.js';
+import { pickRoute } from './pick-route.js';
 import type { RunSettings } from '../../core/run-settings.js';
 
 /** proxybench's own defaults, where neither a flag nor the scenario says otherwise. */
@@ -40,9 +41,10 @@ export type RunConfig = RunSettings & {
 
 /** Resolves and validates options into a config. Throws UsageError naming the field. */
 export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> {
-  const scenario = typeof options.scenario === 'string' ? await loadScenario(options.scenario) : options.scenario;
-  const d = scenario.defaults;
+  const loaded = typeof options.scenario === 'string' ? await loadScenario(options.scenario) : options.scenario;
   const proxies = parseProxySet('--proxy', options.proxies ?? []);
+  const scenario = pickRoute(loaded, proxies, options.via);
+  const d = scenario.defaults;
   if ((options.proxies ?? []).length > 0) checkProxySetFits('--proxy', proxies, scenario);
   const embeddedProxies = (options.proxies ?? []).length === 0 && proxyKindsNeeded(scenario).size > 0;
   if (options.sut && embeddedProxies) {
@@ -111,11 +113,15 @@ function resolveHold(scenario: Scenario, options: RunOptions): HoldSpec | undefi
   if (trickle?.protocol !== hold.protocol || trickle.origin !== hold.origin) {
     throw new UsageError('scenario.mix[0]', `a hold scenario's first mix entry is its trickle request and must use the hold's protocol and origin (${hold.protocol}, ${hold.origin})`);
   }
+  if (hold.held === 'websocket' && trickle.operation.op !== 'websocket') {
+    throw new UsageError('scenario.mix[0]', "a hold of WebSockets trickles a WebSocket message: its first mix entry needs a 'websocket' operation");
+  }
   const trickleIntervalMs = options.trickleIntervalMs ?? hold.trickleIntervalMs;
   return {
     connections: wholePositive('--connections', options.connections ?? hold.connections),
     protocol: hold.protocol,
     origin: hold.origin,
+    ...(hold.held ? { held: hold.held } : {}),
     holdMs: positive('--hold', options.holdMs ?? hold.holdMs),
     ...(trickleIntervalMs !== undefined ? { trickleIntervalMs: positive('--trickle', trickleIntervalMs) } : {}),
   };

@@ -1,4 +1,4 @@
-import type { ConnectionPolicy, Scenario, Stage } from '../../core/scenario.js';
+import type { ConnectionPolicy, Protocol, Scenario, Stage } from '../../core/scenario.js';
 import type { BackoffOptions } from '../load/backoff.js';
 import type { PhaseTimeouts } from '../../core/request.js';
 import type { TargetsDescription } from '../../core/targets-description.js';
@@ -77,6 +77,11 @@ export interface RunOptions {
   readonly sutSampleIntervalMs?: number;
   /** Also run the same mix straight to the origin, and report the proxy's added latency. */
   readonly directBaseline?: boolean;
+  /**
+   * Scenarios that can go more than one way (`websocket`, `websocket-many`): the protocol to go
+   * through. Default: the first of the scenario's routes the given proxies fit.
+   */
+  readonly via?: Protocol;
   /** Hold scenarios (`many-connections`): connections to open and hold (default the scenario's). */
   readonly connections?: number;
   /** Hold scenarios: how long to hold them once open, ms (default the scenario's). */

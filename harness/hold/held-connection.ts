@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import type { PhaseTimeouts, RequestOutcome } from '../../core/request.js';
+import type { Held } from './held-strategy.js';
 import { TrickleResponseReader, type TrickleRequest } from './trickle-response.js';
 import { type ClassifiedError, elapsedUs } from '../transports/index.js';
 
@@ -18,7 +19,7 @@ interface Pending {
  * mode, carries one small request at a time. A failed exchange leaves the connection in an unknown
  * state, so it is closed and counts as ended early.
  */
-export class HeldConnection {
+export class HeldConnection implements Held {
   private pending: Pending | undefined;
   private closedByUs = false;
   private ended = false;
@@ -26,10 +27,14 @@ export class HeldConnection {
   /**
    * @param socket a connection fresh from the opener, nothing read from it yet
    * @param onEndedEarly called once if the connection ends before {@link HeldConnection.close}
+   * @param request the trickle request
+   * @param timeouts its limits: `ttfbMs` to the head, `totalMs` to the last verified byte
    */
   constructor(
     private readonly socket: Duplex,
     private readonly onEndedEarly: () => void,
+    private readonly request: TrickleRequest,
+    private readonly timeouts: Pick<PhaseTimeouts, 'ttfbMs' | 'totalMs'>,
   ) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // 'close' follows every error; what ended the connection is counted there or by the exchange.
@@ -46,10 +51,11 @@ export class HeldConnection {
   }
 
   /**
-   * Sends `request` and reads its response within `timeouts.ttfbMs` (to the head) and
+   * Sends the trickle request and reads its response within `timeouts.ttfbMs` (to the head) and
    * `timeouts.totalMs` (to the last verified byte). Never rejects: failures are outcomes.
    */
-  exchange(request: TrickleRequest, timeouts: Pick<PhaseTimeouts, 'ttfbMs' | 'totalMs'>): Promise<RequestOutcome> {
+  trickle(): Promise<RequestOutcome> {
+    const { request, timeouts } = this;
     const startMs = performance.now();
     const reader = new TrickleResponseReader(request);
     return new Promise((resolve) => {

@@ -3,12 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { HeldConnections } from '../../reports/schema.js';
-import { HeldConnection } from './held-connection.js';
+import type { Held } from './held-strategy.js';
 import { heldConnectionsReport } from './held-connections-report.js';
 import { HOLD_DEFAULTS } from './hold-defaults.js';
 import { HoldTally } from './hold-tally.js';
 import type { HoldOptions } from './hold-options.js';
-import { setupFailure, TransportFailure, tunnelOpenerFor } from '../transports/index.js';
+import { setupFailure, TransportFailure } from '../transports/index.js';
 
 /** How often {@link HoldOptions.onProgress} is called, ms. */
 const PROGRESS_INTERVAL_MS = 1000;
@@ -27,7 +27,7 @@ export interface HoldOutcome {
  */
 export async function holdConnections(options: HoldOptions): Promise<HoldOutcome> {
   const tally = new HoldTally();
-  const held = new Set<HeldConnection>();
+  const held = new Set<Held>();
   let holdStartMs: number | undefined;
   const onProgress = options.onProgress;
   const progressTimer = onProgress
@@ -66,8 +66,7 @@ export async function holdConnections(options: HoldOptions): Promise<HoldOutcome
 }
 
 /** Opens every connection; those that open join `held` until they end. */
-async function openAll(options: HoldOptions, tally: HoldTally, held: Set<HeldConnection>): Promise<void> {
-  const open = tunnelOpenerFor(options.route);
+async function openAll(options: HoldOptions, tally: HoldTally, held: Set<Held>): Promise<void> {
   const limit = pLimit(options.openConcurrency ?? HOLD_DEFAULTS.openConcurrency);
   const maxOpen = options.maxOpen ?? Infinity;
   const overBudget = `EMFILE avoided: the open-files limit leaves room for ${maxOpen} held connections and the harness's own files`;
@@ -75,13 +74,13 @@ async function openAll(options: HoldOptions, tally: HoldTally, held: Set<HeldCon
     if (options.signal?.aborted) return;
     if (index >= maxOpen) return tally.openFailed('harness_limit', overBudget);
     try {
-      const { socket, timings } = await open();
-      tally.opened(timings);
-      const connection = new HeldConnection(socket, () => {
+      // The callback runs on a later event (a close), when `opened` is set.
+      const opened = await options.strategy.open(() => {
         tally.endedEarly++;
-        held.delete(connection);
+        held.delete(opened.held);
       });
-      held.add(connection);
+      tally.opened(opened.timings);
+      held.add(opened.held);
     } catch (err) {
       // The opener's steps reject with classified failures; anything else is still set-up trouble.
       const failure = err instanceof TransportFailure ? err : setupFailure(err, 'tcp', 'the first hop');
@@ -92,13 +91,12 @@ async function openAll(options: HoldOptions, tally: HoldTally, held: Set<HeldCon
 }
 
 /** Starts one trickle loop per held connection, the first sends spread evenly over one interval. */
-function startTrickle(connections: readonly HeldConnection[], options: HoldOptions, tally: HoldTally, stop: AbortSignal): Promise<void>[] {
+function startTrickle(connections: readonly Held[], options: HoldOptions, tally: HoldTally, stop: AbortSignal): Promise<void>[] {
   const trickle = options.trickle!;
-  const timeouts = options.route.timeouts;
   return connections.map(async (connection, i) => {
     let waitMs = (i / connections.length) * trickle.intervalMs;
     while (connection.isOpen && (await pause(waitMs, stop)) && connection.isOpen) {
-      const outcome = await connection.exchange(trickle.request, timeouts);
+      const outcome = await connection.trickle();
       tally.trickled(outcome.ok, outcome.cause, outcome.detail);
       trickle.record(outcome);
       waitMs = trickle.intervalMs;

@@ -1,19 +1,21 @@
 import type { RequestOutcome } from '../../core/request.js';
 import type { HoldProgress } from '../config/run-options.js';
-import type { TrickleRequest } from './trickle-response.js';
+import type { HeldStrategy } from './held-strategy.js';
 import type { TunnelRoute } from '../transports/index.js';
 
-/** Trickle mode: what to send on each held connection, how often, and where outcomes go. */
+/** Trickle mode: how often to trickle on each held connection (what is sent is the strategy's), and where outcomes go. */
 export interface TrickleOptions {
   readonly intervalMs: number;
-  readonly request: TrickleRequest;
   /** Called once per trickle request (for the report's totals and series). */
   readonly record: (outcome: RequestOutcome) => void;
 }
 
 /** Options of {@link holdConnections}. */
 export interface HoldOptions {
+  /** Where the held connections go (the report names its protocol and origin). */
   readonly route: TunnelRoute;
+  /** How each is opened and trickled along the route: a bare tunnel, or a WebSocket (held-strategy.ts). */
+  readonly strategy: HeldStrategy;
   /** Connections to open and hold. */
   readonly connections: number;
   /** How long to hold them once every attempt has settled, ms. */

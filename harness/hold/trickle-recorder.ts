@@ -27,6 +27,8 @@ export class TrickleRecorder {
   record(outcome: RequestOutcome): void {
     this.cutOnNewSecond();
     this.recorder.record(KIND, outcome, outcome.totalUs);
+    // A held WebSocket's trickle is one message echoed: its round trip goes to the rtt figures too.
+    if (outcome.ok && outcome.messages) this.recorder.recordRtt(KIND, outcome.totalUs);
   }
 
   /** Trickle requests merged so far (those of the current second follow when it ends), for progress. */

@@ -53,7 +53,7 @@ export function finishReport(run: FinishedRun): Report {
       harness,
       health: proxied.health,
       ...(run.usage.machineBusy !== undefined ? { machineBusy: run.usage.machineBusy } : {}),
-      // Stream exchanges open a stream of their own every session: reuse is asked of HTTP kinds only.
+      // A stream exchange opens its own connection by design: only HTTP requests can reuse one.
       keepAlive: config.connectionPolicy === 'keep-alive' && config.scenario.mix.some((entry) => !isStreamOperation(entry.operation)),
       partial: run.partial,
       ...(run.sutLeak ? { sutLeak: run.sutLeak } : {}),

@@ -14,6 +14,11 @@ import { HOLD_DEFAULTS } from '../hold/hold-defaults.js';
 import { TrickleRecorder } from '../hold/trickle-recorder.js';
 import { prepareTrickleRequest } from '../hold/trickle-response.js';
 import type { TunnelRoute } from '../transports/index.js';
+import type { HeldStrategy } from '../hold/held-strategy.js';
+import { heldTunnels } from '../hold/held-tunnels.js';
+import { heldWebSockets } from '../hold/held-websocket.js';
+import type { RequestMixEntry } from '../../core/scenario.js';
+import type { OriginAddress } from '../../core/request.js';
 import { proxyFor } from '../../core/proxy-set.js';
 
 /** What a hold phase leaves for run(): a load phase's figures (the trickle requests) and the held connections. */
@@ -48,7 +53,6 @@ export async function runHoldPhase(
   const fdLimit = openFilesLimit();
   const maxOpen = fdBudget(fdLimit, HOLD_DEFAULTS.reserveFds);
   const recorder = new TrickleRecorder(kind.kind);
-  const bodyBytes = kind.operation.op === 'download' ? kind.operation.bytes : HOLD_DEFAULTS.trickleBodyBytes;
   const monitor = monitors.sut.monitor;
   // Shards of a distributed run start opening together (--start-at), as their request loops would.
   if (config.startAtMs !== undefined) await delay(Math.max(0, config.startAtMs - Date.now()), undefined, signal ? { signal } : {}).catch(() => undefined);
@@ -57,13 +61,13 @@ export async function runHoldPhase(
   monitor?.markMeasureStart();
   const outcome = await holdConnections({
     route,
+    strategy: heldStrategy(config, route, kind),
     connections,
     holdMs: hold.holdMs,
     ...(maxOpen !== undefined ? { maxOpen } : {}),
     ...(hold.trickleIntervalMs !== undefined
       ? {
-          // Seeded as plan-workers.ts seeds the mix's first kind, so the bodies match a request loop's.
-          trickle: { intervalMs: hold.trickleIntervalMs, request: prepareTrickleRequest(route, bodyBytes, (config.seed * 1000) >>> 0), record: (o) => recorder.record(o) },
+          trickle: { intervalMs: hold.trickleIntervalMs, record: (o) => recorder.record(o) },
         }
       : {}),
     ...(monitor ? { sampleSutRssMiB: () => monitor.sampleRssMiB() } : {}),
@@ -90,11 +94,26 @@ export async function runHoldPhase(
   return { kinds, series, measuredMs: Math.max(1, held.holdMs), health: [], usage, startAtWallMs, interrupted: outcome.interrupted, held, warnings };
 }
 
-/** Where the held connections go: the scenario's origin, through the proxy its protocol needs. */
+/**
+ * How each connection is held: a WebSocket with a message as its trickle, or a bare tunnel with a
+ * tiny GET (the mix's first entry says its size).
+ */
+function heldStrategy(config: RunConfig, route: TunnelRoute, kind: RequestMixEntry): HeldStrategy {
+  // Seeded as plan-workers.ts seeds the mix's first kind, so the bytes match a request loop's.
+  const seed = (config.seed * 1000) >>> 0;
+  const op = kind.operation;
+  if (config.hold!.held === 'websocket' && op.op === 'websocket') {
+    return heldWebSockets(route, { seed, format: op.format, messageBytes: op.messageBytes });
+  }
+  const bodyBytes = op.op === 'download' ? op.bytes : HOLD_DEFAULTS.trickleBodyBytes;
+  return heldTunnels(route, prepareTrickleRequest(route, bodyBytes, seed));
+}
+
+/** Where the held connections go: the scenario's origin (the WebSocket echo for held WebSockets), through the proxy its protocol needs. */
 function heldRoute(config: RunConfig, endpoints: RunEndpoints): TunnelRoute {
   const hold = config.hold!;
-  const origin = hold.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
-  if (!origin) throw new Error(`no ${hold.origin} origin was started for the hold`);
+  const origin = hold.held === 'websocket' ? webSocketEchoOf(endpoints, hold.origin) : hold.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
+  if (!origin) throw new Error(`no ${hold.origin} ${hold.held === 'websocket' ? 'WebSocket echo' : 'origin'} was started for the hold`);
   const proxy = proxyFor(endpoints.proxies, hold.protocol);
   return {
     protocol: hold.protocol,
@@ -103,4 +122,10 @@ function heldRoute(config: RunConfig, endpoints: RunEndpoints): TunnelRoute {
     ...(endpoints.originCaPem ? { originCaPem: endpoints.originCaPem } : {}),
     timeouts: config.timeouts,
   };
+}
+
+/** The WebSocket echo (ws:// for http, wss:// for https) as the origin of held WebSockets. */
+function webSocketEchoOf(endpoints: RunEndpoints, origin: 'http' | 'https'): OriginAddress | undefined {
+  const target = origin === 'https' ? endpoints.streams.webSocketEchoTls : endpoints.streams.webSocketEcho;
+  return target ? { protocol: origin, host: target.host, port: target.port } : undefined;
 }

@@ -13,3 +13,5 @@ export { classifyStatus, type ResponseSource } from './classify-status.js';
 export { basicProxyAuthorization } from './basic-auth.js';
 export { authorityOf, elapsedUs, originUrl } from './connection-setup.js';
 export { createExchanger, type Exchanger, type ExchangerOptions } from './exchanges/exchanger.js';
+export { upgradeWebSocket, type WebSocketUpgradeRequest } from './exchanges/websocket-upgrade.js';
+export { checkWebSocketEcho, webSocketMessage, webSocketPayload, type WebSocketEcho } from './exchanges/websocket-message.js';

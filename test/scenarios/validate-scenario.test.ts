@@ -34,6 +34,13 @@ describe("a user's own scenario file", () => {
     expect(s.hold).toEqual({ connections: 500, protocol: 'socks5', origin: 'http', holdMs: 20_000, trickleIntervalMs: 1000 });
   });
 
+  it('accepts a hold of WebSockets (held: websocket); a bare connection is the default', () => {
+    const s = validateScenario({ ...minimal, hold: { connections: 5, protocol: 'connect', held: 'websocket' } }, 'hold.json');
+    expect(s.hold?.held).toBe('websocket');
+    const bare = validateScenario({ ...minimal, hold: { connections: 5, protocol: 'connect', held: 'connection' } }, 'hold.json');
+    expect(bare.hold?.held).toBeUndefined();
+  });
+
   it.each([
     [{ ...minimal, mix: [] }, 'scenario.mix'],
     [{ ...minimal, mix: [{ kind: 'a', protocol: 'gopher', operation: { op: 'download', bytes: 1 } }] }, 'scenario.mix[0].protocol'],
@@ -46,6 +53,7 @@ describe("a user's own scenario file", () => {
     [{ ...minimal, defaults: { duration: 'soon' } }, 'scenario.defaults.duration'],
     [{ ...minimal, defaults: { concurrency: 0 } }, 'scenario.defaults.concurrency'],
     [{ ...minimal, hold: { connections: -1, protocol: 'connect' } }, 'scenario.hold.connections'],
+    [{ ...minimal, hold: { connections: 1, protocol: 'connect', held: 'pigeon' } }, 'scenario.hold.held'],
   ])('rejects %j naming %s', (input, field) => {
     expect(() => validateScenario(input, 'x.json')).toThrow(UsageError);
     expect(() => validateScenario(input, 'x.json')).toThrow(field);
@@ -54,7 +62,7 @@ describe("a user's own scenario file", () => {
   it('accepts every built-in scenario as data (they are the reference for users)', () => {
     for (const builtIn of BUILT_IN_SCENARIOS) {
       const asFile = JSON.parse(JSON.stringify({ ...builtIn, defaults: { duration: builtIn.defaults.durationMs / 1000, warmup: `${builtIn.defaults.warmupMs}ms`, concurrency: builtIn.defaults.concurrency } }));
-      if (builtIn.hold) asFile.hold = { connections: builtIn.hold.connections, protocol: builtIn.hold.protocol, origin: builtIn.hold.origin, hold: `${builtIn.hold.holdMs}ms` };
+      if (builtIn.hold) asFile.hold = { connections: builtIn.hold.connections, protocol: builtIn.hold.protocol, origin: builtIn.hold.origin, hold: `${builtIn.hold.holdMs}ms`, ...(builtIn.hold.held ? { held: builtIn.hold.held } : {}) };
       const parsed = validateScenario(asFile, `${builtIn.name}.json`);
       expect(parsed.mix).toEqual(builtIn.mix);
       expect(parsed.hold).toEqual(builtIn.hold);
