@@ -15,6 +15,7 @@ export { RUN_DEFAULTS, type RunConfig } from './harness/config/run-config.js';
 export { BUILT_IN_SCENARIOS, builtInScenario } from './scenarios/catalog.js';
 export { loadScenario } from './scenarios/load-scenario.js';
 export { validateScenario } from './scenarios/validate-scenario.js';
+export type { UserTarget } from './core/user-target.js';
 export type { Scenario, HoldSpec, RequestMixEntry, RequestOperation, Protocol, Stage, ScenarioDefaults, ConnectionPolicy } from './core/scenario.js';
 export { parseProxyUrl, formatProxyEndpoint, type ProxyEndpoint, type ProxyCredentials } from './core/proxy-url.js';
 export { parseProxySet, proxyFor, type ProxySet } from './core/proxy-set.js';

@@ -19,7 +19,11 @@ export type BodyExpectation =
   /** Exactly the deterministic body of `bytes` bytes for `seed` (see deterministic-body.ts). */
   | { readonly kind: 'deterministic'; readonly bytes: number; readonly seed: number }
   /** The origin's JSON answer to an upload: `{ bytes, sha256 }` of what was sent. */
-  | { readonly kind: 'upload-digest'; readonly bytes: number; readonly sha256Hex: string };
+  | { readonly kind: 'upload-digest'; readonly bytes: number; readonly sha256Hex: string }
+  /** A body of the user's own target: as many bytes as `Content-Length` says (a chunked body: counted). */
+  | { readonly kind: 'length' }
+  /** The same, and the body's SHA-256 (hex) must be `sha256Hex`; hashed as it streams, never held. */
+  | { readonly kind: 'sha256'; readonly sha256Hex: string };
 
 /**
  * One request kind, prepared once before the run and reused for every request of that kind, so
@@ -32,6 +36,8 @@ export interface PreparedRequest {
   readonly origin: OriginAddress;
   /** Origin-form path with query, e.g. `/bytes/1024?seed=7`. */
   readonly path: string;
+  /** Extra request headers, flat `[name, value, …]` (a user target's `authorization`), or none. */
+  readonly headers?: readonly string[];
   /** Deterministic upload body (seeded like the downloads), or none. */
   readonly upload?: { readonly bytes: number; readonly seed: number };
   readonly expect: BodyExpectation;

@@ -4,6 +4,7 @@
  * an ESM module exporting one as default).
  */
 import type { StreamDirection } from './origin-wire/stream-contract.js';
+import type { UserTarget } from './user-target.js';
 
 /** How a request reaches the origin. Each protocol is one transport file in harness/transports/. */
 export type Protocol = 'http-forward' | 'connect' | 'socks5' | 'direct';
@@ -23,6 +24,11 @@ export type RequestOperation =
    * time varies, which `--direct-baseline`'s origin-subtracted overhead is made for.
    */
   | { readonly op: 'delay'; readonly delayMs: number; readonly bytes: number; readonly jitterMs?: number }
+  /**
+   * `GET url` on a target of the user's own (`--target`, a scenario's `targets`; core/user-target.ts):
+   * verified by status and length, and by `sha256Hex` when given. Never written in a mix by hand.
+   */
+  | { readonly op: 'get-target'; readonly url: string; readonly sha256Hex?: string }
   | StreamOperation;
 
 /**
@@ -142,4 +148,9 @@ export interface Scenario {
    * it; the report's `config.mix` shows which. Absent: the mix's protocols are fixed.
    */
   readonly routes?: readonly Protocol[];
+  /**
+   * Targets of the user's own (a scenario file's `targets`): the mix is then one `get-target`
+   * kind per target, routed by the proxies the run is given (core/target-mix.ts).
+   */
+  readonly targets?: readonly UserTarget[];
 }

@@ -36,7 +36,13 @@ export function mergeStatsRecords<K extends string>(
     }
   }
   const merged: Partial<Record<K, Stats>> = {};
-  for (const [key, blocks] of grouped) merged[key] = mergeStats(blocks, measuredMs);
+  for (const [key, blocks] of grouped) {
+    // A kind's verification (byKind only) is its kind's, not a figure: kept, not merged. Reports
+    // written before it existed have none, and their merge has none either.
+    const verification = blocks.find((b) => b.verification !== undefined)?.verification;
+    const stats = mergeStats(blocks, measuredMs);
+    merged[key] = verification !== undefined ? { ...stats, verification } : stats;
+  }
   return merged;
 }
 

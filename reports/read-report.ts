@@ -118,6 +118,7 @@ const statsShape = shape({
     serviceTime: histogram, connect: histogram, proxyHandshake: histogram, tls: histogram, ttfb: histogram,
     latencyMinusOrigin: optional(histogram), rtt: optional(histogram),
   }),
+  verification: optional(oneOf('bytes', 'length', 'sha256')),
 });
 
 const stats = both(statsShape, countsAgree([

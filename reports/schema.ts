@@ -1,6 +1,9 @@
 import type { ErrorCause } from '../core/error-cause.js';
 import type { Protocol, RequestMixEntry } from '../core/scenario.js';
 import type { RunSettings } from '../core/run-settings.js';
+import type { BodyVerification } from '../core/user-target.js';
+
+export type { BodyVerification } from '../core/user-target.js';
 
 /**
  * The report: proxybench's contract with every later tool (compare, merge, formatters, users' own
@@ -137,6 +140,13 @@ export interface Stats {
   /** HdrHistogram compressed base64 of `latencyMs` (microseconds). */
   readonly histogram: string;
   readonly phaseHistograms: PhaseHistograms;
+  /**
+   * `byKind` entries only (and `directBaseline.byKind`): how the kind's bodies were verified —
+   * `bytes` (every byte, our own mock targets), `length` (a target of the user's own: 2xx and as
+   * many bytes as Content-Length said) or `sha256` (that, and the SHA-256 the user gave). Absent
+   * in totals, per protocol, and in reports written before it existed, whose kinds are all `bytes`.
+   */
+  readonly verification?: BodyVerification;
 }
 
 /** One second of the run (wall-clock stamp, so shards align when merged). */
@@ -442,6 +452,12 @@ export type ReportConfig = RunSettings & {
   readonly proxies: readonly string[];
   /** True when the run started its own reference proxies (no `--proxy`): `proxies` are theirs. */
   readonly embeddedProxies: boolean;
+  /**
+   * A run driven toward the user's own targets (`--target`, a scenario's `targets`), in the order
+   * given: each URL with any user info as `***`, its `byKind` key, and how its bodies were
+   * verified. Absent for a run of the mock targets.
+   */
+  readonly userTargets?: readonly { readonly url: string; readonly kind: string; readonly verification: BodyVerification }[];
   /** How the proxy under test was started or attached; the command with secrets as `***`, env as names only. */
   readonly sut?:
     | { readonly kind: 'spawn'; readonly command: string; readonly cwd?: string; readonly env: readonly string[] }

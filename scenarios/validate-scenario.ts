@@ -3,6 +3,8 @@ import { parseDurationMs, parseSizeBytes } from '../core/units.js';
 import { parseStages } from '../core/stages.js';
 import { isStreamOperation, PROTOCOLS, type HoldSpec, type Protocol, type RequestMixEntry, type RequestOperation, type Scenario, type ScenarioDefaults, type StreamOperation } from '../core/scenario.js';
 import { MAX_WEBSOCKET_MESSAGE_BYTES, UDP_SEQUENCE_BYTES } from '../core/origin-wire/stream-contract.js';
+import { targetMix } from '../core/target-mix.js';
+import { parseUserTarget, type UserTarget } from '../core/user-target.js';
 
 /**
  * Validates a user's scenario (parsed JSON or an ESM module's default export) into a {@link Scenario}.
@@ -13,6 +15,7 @@ export function validateScenario(input: unknown, source: string): Scenario {
   const obj = asObject(input, `${source}`);
   const name = asString(obj.name, 'scenario.name');
   const description = obj.description === undefined ? `${name} (from ${source})` : asString(obj.description, 'scenario.description');
+  if (obj.targets !== undefined) return targetsScenario(obj, name, description);
   if (!Array.isArray(obj.mix) || obj.mix.length === 0) {
     throw new UsageError('scenario.mix', 'expects a non-empty array of requests ({ name, weight, protocol, origin, operation })');
   }
@@ -24,6 +27,27 @@ export function validateScenario(input: unknown, source: string): Scenario {
   }
   const hold = obj.hold === undefined ? undefined : validateHold(obj.hold);
   return { name, description, mix, defaults: validateDefaults(obj.defaults ?? {}), ...(hold ? { hold } : {}) };
+}
+
+/**
+ * A scenario of the user's own upstreams (`targets: [{ url, sha256? }]`): its mix is one GET kind
+ * per target, routed by the proxies the run is given (harness/config/resolve-user-targets.ts); the
+ * one written here assumes an http:// proxy. A mix or a hold beside targets is refused.
+ */
+function targetsScenario(obj: Record<string, unknown>, name: string, description: string): Scenario {
+  if (obj.mix !== undefined) throw new UsageError('scenario.mix', 'a scenario with targets takes its mix from them (one GET per target); remove mix or targets');
+  if (obj.hold !== undefined) throw new UsageError('scenario.hold', 'a scenario with targets runs a request loop; remove hold or targets');
+  if (!Array.isArray(obj.targets) || obj.targets.length === 0) {
+    throw new UsageError('scenario.targets', 'expects a non-empty array of targets ({ url, sha256? }), e.g. [{ "url": "http://127.0.0.1:8080/file" }]');
+  }
+  const targets: UserTarget[] = obj.targets.map((input, i) => {
+    const field = `scenario.targets[${i}]`;
+    const target = asObject(input, field);
+    const unknown = Object.keys(target).find((key) => key !== 'url' && key !== 'sha256');
+    if (unknown !== undefined) throw new UsageError(`${field}.${unknown}`, 'is not a target field; a target has url and, optionally, sha256');
+    return parseUserTarget(`${field}.url`, target.url, target.sha256, `${field}.sha256`);
+  });
+  return { name, description, mix: targetMix(targets, 'http'), defaults: validateDefaults(obj.defaults ?? {}), targets };
 }
 
 /** `hold`: a many-connections scenario of the user's own (e.g. SOCKS5 tunnels instead of CONNECT). */

@@ -97,6 +97,11 @@ export class BodyVerifier {
     private readonly length: number,
   ) {}
 
+  /** Length of the body this verifier expects, in bytes. */
+  get expectedBytes(): number {
+    return this.length;
+  }
+
   /** Bytes seen so far. */
   get received(): number {
     return this.offset;

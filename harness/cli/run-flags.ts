@@ -46,6 +46,9 @@ export interface RunFlags {
   shard?: string;
   'start-at'?: string;
   targets?: string;
+  target?: string[];
+  'target-sha256'?: string[];
+  'target-ca'?: string;
   'origin-host'?: string;
   advertise?: string;
   out: string;
@@ -99,6 +102,9 @@ export function declareRunFlags<T>(y: Argv<T>): Argv<RunFlags> {
     .option('shard', { ...s, describe: 'INDEX/COUNT: run 1/COUNT of the load as shard INDEX (merge the reports with `proxybench merge`). Default: 0/1' })
     .option('start-at', { ...s, describe: 'ISO time or epoch ms at which every shard starts the load. Default: now' })
     .option('targets', { ...s, describe: "Use standalone targets (`proxybench targets`) instead of starting the run's own: the JSON line it printed, or a file holding it. Default: the run starts its own" })
+    .option('target', { ...s, array: true, nargs: 1, describe: "Drive your own upstream instead of the scenario's mix: an http:// or https:// URL, one GET kind each (repeatable); bodies verified by status and length. Default: the scenario's mix (or its targets)" })
+    .option('target-sha256', { ...s, array: true, nargs: 1, describe: "SHA-256 (hex) the body of each --target must have, in --target order, '-' for none; then verified by digest too. Default: none (status and length only)" })
+    .option('target-ca', { ...s, describe: 'PEM file of CA certificates trusted beside the system\'s for https:// targets. Default: the system CAs only' })
     .option('origin-host', { ...s, describe: "Address the run's own origins listen on, for a proxy in a container or on another host (0.0.0.0: every interface). Default: 127.0.0.1" })
     .option('advertise', { ...s, describe: 'Name or address the proxy under test must use to reach the run\'s own origins (e.g. host.docker.internal). Default: the address the origins listen on' })
     .option('out', { ...s, alias: 'o', default: 'proxybench-report.json', describe: 'Where to write the JSON report (atomically)' })
@@ -173,6 +179,8 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     shard: opt(f.shard, parseShard),
     startAtMs: opt(f['start-at'], parseStartAt),
     targets: f.targets,
+    userTargets: userTargetsFromFlags(f),
+    targetCa: f['target-ca'],
     originHost: f['origin-host'],
     advertise: f.advertise,
   };
@@ -181,7 +189,7 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
 }
 
 /** Flags that take many values; every other flag given twice is a mistake, not a choice of the last. */
-const REPEATABLE: ReadonlySet<string> = new Set(['proxy', 'sut-env', 'threshold']);
+const REPEATABLE: ReadonlySet<string> = new Set(['proxy', 'sut-env', 'threshold', 'target', 'target-sha256']);
 
 /** Refuses `-o a.json -o b.json` and the like: yargs hands a repeated flag over as an array. */
 function refuseRepeatedFlags(f: RunFlags): void {
@@ -192,6 +200,21 @@ function refuseRepeatedFlags(f: RunFlags): void {
       throw new UsageError(`--${name}`, `was given ${value.length} times (${value.map(String).join(', ')}); give it once`);
     }
   }
+}
+
+/**
+ * `--target` URLs paired, in order, with `--target-sha256` digests (`-`: none for that target).
+ * The URLs and digests themselves are checked by the library, as for the typed API.
+ */
+function userTargetsFromFlags(f: RunFlags): RunOptions['userTargets'] {
+  const urls = f.target ?? [];
+  const digests = f['target-sha256'];
+  if (digests === undefined) return urls.length > 0 ? urls : undefined;
+  if (urls.length === 0) throw new UsageError('--target-sha256', 'gives the digest of a --target body; give --target URL too');
+  if (digests.length !== urls.length) {
+    throw new UsageError('--target-sha256', `give one per --target, in the same order ('-' for a target without one): got ${digests.length} for ${urls.length} target(s)`);
+  }
+  return urls.map((url, i) => (digests[i] === '-' ? url : { url, sha256: digests[i]! }));
 }
 
 /** The backoff factor: a number ≥ 1 (below 1 the waits would shrink after each failure). */

@@ -11,6 +11,9 @@ import { redactCommand } from './redact-secrets.js';
 import type { RunOptions, SutOptions } from './run-options.js';
 import { resolveTargets } from './resolve-targets.js';
 import { pickRoute } from './pick-route.js';
+import { resolveUserTargets, type UserTargets } from './resolve-user-targets.js';
+import { redactedMixEntry, verificationOf } from '../../core/target-mix.js';
+import { redactUserInfo } from '../../core/user-target.js';
 import type { RunSettings } from '../../core/run-settings.js';
 
 /** proxybench's own defaults, where neither a flag nor the scenario says otherwise. */
@@ -37,13 +40,17 @@ export type RunConfig = RunSettings & {
   /** True when the run starts its own reference proxies. */
   readonly embeddedProxies: boolean;
   readonly sut?: SutOptions;
+  /** Present when the run drives the user's own targets (`--target`); the mix is then theirs. */
+  readonly userTargets?: UserTargets;
 };
 
 /** Resolves and validates options into a config. Throws UsageError naming the field. */
 export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> {
   const loaded = typeof options.scenario === 'string' ? await loadScenario(options.scenario) : options.scenario;
   const proxies = parseProxySet('--proxy', options.proxies ?? []);
-  const scenario = pickRoute(loaded, proxies, options.via);
+  const targeted = await resolveUserTargets(options, loaded, proxies);
+  // The user's own targets make the mix themselves; otherwise a scenario with routes takes the one --via or the proxies pick.
+  const scenario = targeted?.scenario ?? pickRoute(loaded, proxies, options.via);
   const d = scenario.defaults;
   if ((options.proxies ?? []).length > 0) checkProxySetFits('--proxy', proxies, scenario);
   const embeddedProxies = (options.proxies ?? []).length === 0 && proxyKindsNeeded(scenario).size > 0;
@@ -90,6 +97,7 @@ export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> 
     ...(options.shard ? { shard: validShard(options.shard) } : {}),
     ...(options.startAtMs !== undefined ? { startAtMs: options.startAtMs } : {}),
     ...(await resolveTargets(options, scenario)),
+    ...(targeted ? { userTargets: targeted.userTargets } : {}),
   };
   validateBackoff(config.backoff);
   const hold = resolveHold(scenario, options);
@@ -162,11 +170,12 @@ function validateBackoff(b: BackoffOptions): void {
  * through: the given ones, or the embedded reference proxies' addresses once they started.
  */
 export function reportConfig(config: RunConfig, driven: ProxySet = config.proxies): ReportConfig {
-  const { scenario, proxies: _given, sut, ...rest } = config;
+  const { scenario, proxies: _given, sut, userTargets, ...rest } = config;
   return {
     ...rest,
     scenario: scenario.name,
-    mix: scenario.mix,
+    mix: scenario.mix.map(redactedMixEntry),
+    ...(userTargets ? { userTargets: scenario.mix.map((entry, i) => ({ url: redactUserInfo(userTargets.targets[i]!.url), kind: entry.kind, verification: verificationOf(entry.operation) })) } : {}),
     proxies: proxiesOf(driven).map(formatProxyEndpoint),
     ...(sut ? { sut: sut.kind === 'spawn' ? { kind: 'spawn', command: redactCommand(sut.command, config), ...(sut.cwd ? { cwd: sut.cwd } : {}), env: Object.keys(sut.env ?? {}) } : sut } : {}),
   };

@@ -104,6 +104,14 @@ export interface RunOptions {
    * `proxybench targets` printed, a file holding it, or the parsed description.
    */
   readonly targets?: string | TargetsDescription;
+  /**
+   * Your own upstreams to drive instead of the scenario's mix (`--target`, with `--target-sha256`):
+   * http:// or https:// URLs, each one GET kind, verified by status and length, and by its body's
+   * SHA-256 when given. Overrides the scenario's `targets`; no mock origin is started.
+   */
+  readonly userTargets?: readonly (string | { readonly url: string; readonly sha256?: string })[];
+  /** A PEM file of CAs to trust beside the system's for https:// targets (`--target-ca`). */
+  readonly targetCa?: string;
   /** The run's own origins listen on this address (`--origin-host`; default 127.0.0.1). */
   readonly originHost?: string;
   /** The name or address the proxy under test must use for the run's own origins (`--advertise`). */

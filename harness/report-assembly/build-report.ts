@@ -4,6 +4,7 @@ import { overheadByKind } from '../../reports/proxy-overhead.js';
 import { addCounters, buildStats, emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
 import { SCHEMA_VERSION, type EnvironmentInfo, type LoadSummary, type Report, type ReportWarning, type SeriesPoint, type Stats, type SutResources, type HarnessResources } from '../../reports/schema.js';
 import type { Protocol } from '../../core/scenario.js';
+import { verificationOf } from '../../core/target-mix.js';
 import type { AggregatedKind } from '../recorder/aggregator.js';
 import type { WorkerHealth } from '../recorder/batch.js';
 import type { HarnessUsage } from '../recorder/harness-monitor.js';
@@ -51,9 +52,13 @@ function statsOf(kinds: readonly AggregatedKind[], measuredMs: number): Stats {
   return stats;
 }
 
-function byKindStats(phase: PhaseResult): Record<string, Stats> {
+/** Per kind, its Stats and how its bodies were verified (a user's target: length or sha256). */
+function byKindStats(phase: PhaseResult, config: RunConfig): Record<string, Stats> {
+  const verification = new Map(config.scenario.mix.map((entry) => [entry.kind, verificationOf(entry.operation)]));
   const byKind: Record<string, Stats> = {};
-  for (const [name, kind] of phase.kinds) byKind[name] = buildStats(kind.counters, kind.histograms, phase.measuredMs);
+  for (const [name, kind] of phase.kinds) {
+    byKind[name] = { ...buildStats(kind.counters, kind.histograms, phase.measuredMs), verification: verification.get(name) ?? 'bytes' };
+  }
   return byKind;
 }
 
@@ -142,10 +147,10 @@ export function buildReport(inputs: ReportInputs): Report {
     const names = config.scenario.mix.filter((m) => m.protocol === protocol).map((m) => m.kind);
     byProtocol[protocol] = statsOf(names.map((n) => proxied.kinds.get(n)!).filter(Boolean), proxied.measuredMs);
   }
-  const byKind = byKindStats(proxied);
+  const byKind = byKindStats(proxied, config);
   let directBaseline: Report['directBaseline'];
   if (inputs.direct) {
-    const directByKind = byKindStats(inputs.direct);
+    const directByKind = byKindStats(inputs.direct, config);
     directBaseline = { byKind: directByKind, overheadByKind: overheadByKind(byKind, directByKind) };
   }
   return {

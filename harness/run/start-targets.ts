@@ -5,6 +5,7 @@ import { startOriginProcess, type RunningOriginProcess } from '../../mock-target
 import type { OriginAddress } from '../../core/request.js';
 import type { RunConfig } from '../config/run-config.js';
 import { UsageError } from '../../core/errors.js';
+import { userTargetDestinations } from './user-target-destinations.js';
 
 /** The mock targets a run uses: its own, or standalone ones (`--targets`). */
 export interface RunTargets {
@@ -13,7 +14,7 @@ export interface RunTargets {
   /** The stream targets (TCP echo, source/sink, WebSocket echo, UDP echo) the mix needs. */
   readonly streams: StreamTargets;
   readonly caPem?: string;
-  /** Every address the proxies must be allowed to reach. */
+  /** Every address the proxies must be allowed to reach (the embedded proxy's allowlist). */
   readonly addresses: readonly { readonly host: string; readonly port: number }[];
   close(): Promise<void>;
 }
@@ -38,6 +39,11 @@ function neededBy(mix: readonly RequestMixEntry[]): NeededTargets {
  * where the proxy under test must reach them by another name.
  */
 export async function startRunTargets(config: RunConfig): Promise<RunTargets> {
+  // The user's own targets (`--target`): no mock target starts, so nothing they did not name gets load.
+  if (config.userTargets) {
+    const addresses = config.embeddedProxies ? await userTargetDestinations(config.userTargets.targets) : [];
+    return { streams: {}, addresses, close: async () => undefined };
+  }
   const needed = neededBy(config.scenario.mix);
   if (config.targets) return givenTargets(config.targets, needed);
   const running: RunningOriginProcess = await startOriginProcess(

@@ -1,6 +1,6 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
 import { MOCK_TARGET_TLS_NAME } from '../../core/origin-wire/origin-paths.js';
 import type { Duplex } from 'node:stream';
 import type { buildConnector } from 'undici';
@@ -9,6 +9,7 @@ import type { TransportOptions } from './transport.js';
 import { setupFailure } from './classify-error.js';
 import { TransportFailure } from './transport-failure.js';
 import { recordFreshSocket, type SetupTimings } from './socket-tracker.js';
+import { targetSecureContext } from './target-trust.js';
 
 /**
  * The pieces every transport's connect function is made of: a timed TCP connect, a timed TLS
@@ -68,6 +69,11 @@ export function connectTcp(target: HostPort, timeoutMs: number, hop: string): Pr
 export interface TlsTarget extends HostPort {
   /** PEM of the CA that signed the origin's certificate; the system store when absent. */
   readonly caPem?: string;
+  /**
+   * A user's own target with `--target-ca`: the system store plus the user's CAs (target-trust.ts),
+   * checked against the target's own name like the system store alone.
+   */
+  readonly secureContext?: SecureContext;
 }
 
 /**
@@ -94,7 +100,8 @@ export function startTls(socket: Duplex, target: TlsTarget, timeoutMs: number, s
     const mockTarget = target.caPem !== undefined;
     const servername = mockTarget ? MOCK_TARGET_TLS_NAME : isIP(target.host) === 0 ? target.host : undefined;
     const tlsSocket = tlsConnect({
-      socket, host: target.host, servername, ca: target.caPem, ALPNProtocols: ['http/1.1'], session: sessions.session,
+      socket, host: target.host, servername, ALPNProtocols: ['http/1.1'], session: sessions.session,
+      ...(target.secureContext !== undefined ? { secureContext: target.secureContext } : { ca: target.caPem }),
       ...(mockTarget ? { checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(MOCK_TARGET_TLS_NAME, cert) } : {}),
     });
     tlsSocket.on('session', (session: Buffer) => {
@@ -126,6 +133,8 @@ export interface OriginEnd {
   readonly origin: OriginAddress;
   /** PEM of the CA of an https origin's certificate. */
   readonly caPem?: string;
+  /** A user's target with `--target-ca`: the system store and the user's CAs. */
+  readonly secureContext?: SecureContext;
   /** Limit on the TLS handshake, ms. */
   readonly handshakeMs: number;
   readonly sessions: TlsSessionCache;
@@ -133,7 +142,13 @@ export interface OriginEnd {
 
 /** The origin end of a transport's connections, with a TLS session cache of its own. */
 export function originEndOf(options: TransportOptions): OriginEnd {
-  return { origin: options.origin, caPem: options.originCaPem, handshakeMs: options.timeouts.handshakeMs, sessions: new TlsSessionCache() };
+  return {
+    origin: options.origin,
+    caPem: options.originCaPem,
+    ...(options.originExtraCaPem !== undefined ? { secureContext: targetSecureContext(options.originExtraCaPem) } : {}),
+    handshakeMs: options.timeouts.handshakeMs,
+    sessions: new TlsSessionCache(),
+  };
 }
 
 /**
@@ -142,7 +157,7 @@ export function originEndOf(options: TransportOptions): OriginEnd {
  */
 export async function establish(socket: Socket, end: OriginEnd, connectUs: number, proxyHandshakeUs: number): Promise<EstablishedConnection> {
   if (end.origin.protocol === 'http') return { socket, timings: { connectUs, proxyHandshakeUs, tlsUs: -1 } };
-  const secure = await startTls(socket, { ...end.origin, caPem: end.caPem }, end.handshakeMs, end.sessions);
+  const secure = await startTls(socket, { ...end.origin, caPem: end.caPem, ...(end.secureContext ? { secureContext: end.secureContext } : {}) }, end.handshakeMs, end.sessions);
   return { socket: secure.socket, timings: { connectUs, proxyHandshakeUs, tlsUs: secure.tlsUs } };
 }
 

@@ -145,7 +145,7 @@ export class PoolTransport implements Transport, HandlerHost {
         ? bodyBlock(upload.seed, upload.bytes, 0)
         // A fresh generator per request: undici iterates the body anew each time it sends it.
         : { [Symbol.iterator]: () => bodyBlocks(upload.seed, upload.bytes) };
-    const allHeaders = upload === undefined ? [...headers] : [...headers, 'content-length', String(upload.bytes)];
+    const allHeaders = [...headers, ...(request.headers ?? []), ...(upload === undefined ? [] : ['content-length', String(upload.bytes)])];
     const options = {
       path,
       method: request.method,

@@ -7,6 +7,7 @@ import type { ErrorCause } from '../../core/error-cause.js';
 import { isConnectionClosedError, requestFailure } from './classify-error.js';
 import { classifyStatus, type ResponseSource } from './classify-status.js';
 import { UploadDigestCheck } from './upload-digest-check.js';
+import { TargetBodyCheck } from './target-body-check.js';
 import { expectSocket, stopExpecting, takeFreshSetup, type SocketObserver } from './socket-tracker.js';
 import { TransportFailure } from './transport-failure.js';
 import type { PhaseTimeouts, PreparedRequest, RequestOutcome } from '../../core/request.js';
@@ -70,6 +71,8 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
   private statusDetail = '';
   private readonly verifier: BodyVerifier | null;
   private readonly digest: UploadDigestCheck | null;
+  /** A user's own target (`--target`): length and, if given, SHA-256; its error statuses carry no origin stamp. */
+  private readonly targetCheck: TargetBodyCheck | null;
 
   constructor(
     private readonly host: HandlerHost,
@@ -79,6 +82,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
     const expect = request.expect;
     this.verifier = expect.kind === 'deterministic' ? new BodyVerifier(expect.seed, expect.bytes) : null;
     this.digest = expect.kind === 'upload-digest' ? new UploadDigestCheck(expect.bytes, expect.sha256Hex) : null;
+    this.targetCheck = expect.kind === 'length' || expect.kind === 'sha256' ? new TargetBodyCheck(expect.kind === 'sha256' ? expect.sha256Hex : undefined) : null;
     const { ttfbMs, idleMs, totalMs } = host.limits;
     // No phase can expire before the shortest limit has passed since now.
     this.timer = setTimeout(onLimitTimer, Math.min(ttfbMs, idleMs, totalMs), this);
@@ -138,8 +142,11 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
     this.statusCode = statusCode;
     if (statusCode < 300) {
       this.originUs = parseOriginTimingUs(headers[ORIGIN_TIMING_HEADER]);
+      this.targetCheck?.start(headers);
     } else {
-      const classified = classifyStatus(statusCode, headers, this.host.responseSource);
+      // A user's target never stamps its answers, so the stamp cannot tell a forward proxy's error from its.
+      const source = this.targetCheck !== null && this.host.responseSource === 'proxy-or-origin' ? 'proxy-or-unstamped-origin' : this.host.responseSource;
+      const classified = classifyStatus(statusCode, headers, source);
       this.statusCause = classified.cause;
       this.statusDetail = classified.detail;
     }
@@ -151,6 +158,7 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
     this.bytesIn += chunk.length;
     if (this.statusCause !== undefined) return; // an error page: drained so the connection stays usable
     if (this.verifier !== null) this.verifier.update(chunk);
+    else if (this.targetCheck !== null) this.targetCheck.update(chunk);
     else this.digest?.update(chunk);
   }
 
@@ -161,7 +169,11 @@ export class RequestHandler implements Dispatcher.DispatchHandler, SocketObserve
     } else if (this.verifier !== null) {
       const verdict = this.verifier.finish();
       if (verdict === 'ok') this.finish(undefined, '');
-      else this.finish('integrity', `body ${verdict}: ${this.bytesIn} bytes received, ${this.request.expect.bytes} expected`);
+      else this.finish('integrity', `body ${verdict}: ${this.bytesIn} bytes received, ${this.verifier.expectedBytes} expected`);
+    } else if (this.targetCheck !== null) {
+      const problem = this.targetCheck.problem();
+      if (problem === undefined) this.finish(undefined, '');
+      else this.finish('integrity', problem);
     } else if (this.digest !== null) {
       const problem = this.digest.problem();
       if (problem === undefined) this.finish(undefined, '');

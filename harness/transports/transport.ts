@@ -20,6 +20,11 @@ export interface TransportOptions {
   readonly timeouts: PhaseTimeouts;
   /** PEM of the CA that signed the HTTPS origin's certificate (the mock origin's own). */
   readonly originCaPem?: string;
+  /**
+   * A user's own https target (`--target-ca`): PEM of CAs trusted beside the system's. Its
+   * certificate is checked against the target's name, which is also its SNI.
+   */
+  readonly originExtraCaPem?: string;
 }
 
 /** One request through one kind of proxy. */

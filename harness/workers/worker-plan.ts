@@ -3,6 +3,7 @@ import { delayPath, downloadPath, ECHO_DIGEST_PATH } from '../../core/origin-wir
 import { isStreamOperation, type Protocol, type RequestMixEntry, type Stage, type StreamOperation } from '../../core/scenario.js';
 import { streamTargetNameOf, type PreparedExchange, type StreamTargets } from '../../core/exchange.js';
 import { proxyFor, type ProxySet } from '../../core/proxy-set.js';
+import { userTargetRequest } from '../../core/user-target.js';
 import { RECORDER_DEFAULTS } from '../recorder/recorder.js';
 import type { OriginAddress, PreparedRequest } from '../../core/request.js';
 import type { RunConfig } from '../config/run-config.js';
@@ -134,6 +135,7 @@ function splitLoad(load: ShardShare['load'], configuredWorkers: number): WorkerL
 }
 
 function transportOptions(config: RunConfig, endpoints: RunEndpoints, entry: RequestMixEntry): TransportOptions {
+  if (entry.operation.op === 'get-target') return targetTransportOptions(config, endpoints, entry, entry.operation.url);
   const origin = entry.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
   if (!origin) throw new Error(`no ${entry.origin} origin was started for '${entry.kind}'`);
   const proxy = proxyFor(endpoints.proxies, entry.protocol);
@@ -145,6 +147,21 @@ function transportOptions(config: RunConfig, endpoints: RunEndpoints, entry: Req
     connectionPolicy: config.connectionPolicy,
     timeouts: config.timeouts,
     ...(endpoints.originCaPem ? { originCaPem: endpoints.originCaPem } : {}),
+  };
+}
+
+/** A user's own target: its origin is its URL's, trusted by the system CAs and `--target-ca` (never the mock CA). */
+function targetTransportOptions(config: RunConfig, endpoints: RunEndpoints, entry: RequestMixEntry, url: string): TransportOptions {
+  const proxy = proxyFor(endpoints.proxies, entry.protocol);
+  const caPem = config.userTargets?.caPem;
+  return {
+    protocol: entry.protocol,
+    ...(proxy ? { proxy } : {}),
+    origin: userTargetRequest(url).origin,
+    maxConnections: 1,
+    connectionPolicy: config.connectionPolicy,
+    timeouts: config.timeouts,
+    ...(caPem !== undefined ? { originExtraCaPem: caPem } : {}),
   };
 }
 
@@ -180,6 +197,17 @@ function prepareRequest(entry: RequestMixEntry, endpoints: RunEndpoints, seed: n
   const origin = entry.origin === 'https' ? endpoints.origins.https! : endpoints.origins.http!;
   const op = entry.operation;
   switch (op.op) {
+    case 'get-target': {
+      const target = userTargetRequest(op.url);
+      return {
+        kind: entry.kind,
+        method: 'GET',
+        origin: target.origin,
+        path: target.path,
+        ...(target.authorization !== undefined ? { headers: ['authorization', target.authorization] } : {}),
+        expect: op.sha256Hex !== undefined ? { kind: 'sha256', sha256Hex: op.sha256Hex } : { kind: 'length' },
+      };
+    }
     case 'download':
       return { kind: entry.kind, method: 'GET', origin, path: downloadPath(op.bytes, seed), expect: { kind: 'deterministic', bytes: op.bytes, seed } };
     case 'delay':

@@ -7,6 +7,7 @@ import type { AddedLatencyMs, HeldConnections, LatencySummary, Report, Stats } f
 import { painter } from './ansi.js';
 import { overheadBasis, overheadBasisText } from './overhead-basis.js';
 import { formatThresholdLines } from './threshold-lines.js';
+import { verificationNote } from './verification-note.js';
 
 type Paint = ReturnType<typeof painter>;
 
@@ -56,7 +57,7 @@ function statsTable(report: Report, paint: Paint, color: boolean): string {
     colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
   });
   const kinds = Object.entries(report.byKind);
-  for (const [kind, stats] of kinds) table.push(row(kind, stats, paint));
+  for (const [kind, stats] of kinds) table.push(row(`${kind}${verificationNote(stats)}`, stats, paint));
   table.push(row(paint('bold', 'total'), report.totals, paint));
   const protocols = Object.entries(report.byProtocol).filter((entry): entry is [string, Stats] => entry[1] !== undefined);
   if (protocols.length > 1) for (const [protocol, stats] of protocols) table.push(row(`via ${protocol}`, stats, paint));

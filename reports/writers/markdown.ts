@@ -6,6 +6,7 @@ import { messageRowsOf } from '../message-figures.js';
 import { formatNumber, formatQuantity } from '../metric-units.js';
 import { HELD_PHASES, type AddedLatencyMs, type HeldConnections, type Report, type Stats, type ThresholdResult } from '../schema.js';
 import { overheadBasisText } from './overhead-basis.js';
+import { verificationNote } from './verification-note.js';
 
 /**
  * A Markdown summary that reads well as a pull-request comment or in `$GITHUB_STEP_SUMMARY`: the
@@ -55,7 +56,7 @@ function statsRow(label: string, s: Stats): string[] {
 }
 
 function resultsTable(report: Report): string {
-  const rows = Object.entries(report.byKind).map(([kind, s]) => statsRow(escape(kind), s));
+  const rows = Object.entries(report.byKind).map(([kind, s]) => statsRow(escape(`${kind}${verificationNote(s)}`), s));
   rows.push(statsRow('**total**', report.totals));
   return tableOf(
     ['', 'requests', 'success', 'req/s', 'Mbps', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'],
