@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { loadScenario } from '../../scenarios/load-scenario.js';
 import type { HoldSpec, Scenario } from '../../core/scenario.js';
-import { checkProxySetFits, parseProxySet, proxiesOf, proxyKindsNeeded, type ProxySet } from '../../core/proxy-set.js';
+import { poolOf, proxiesOf, proxyKindsNeeded, type ProxySet } from '../../core/proxy-set.js';
 import type { ReportConfig } from '../../reports/schema.js';
 import { formatProxyEndpoint } from '../../core/proxy-url.js';
 import { UsageError } from '../../core/errors.js';
@@ -10,6 +10,7 @@ import { stagesDurationMs } from '../../core/stages.js';
 import { redactCommand } from './redact-secrets.js';
 import type { RunOptions, SutOptions } from './run-options.js';
 import { resolveTargets } from './resolve-targets.js';
+import { resolveProxies } from './resolve-proxies.js';
 import type { RunSettings } from '../../core/run-settings.js';
 
 /** proxybench's own defaults, where neither a flag nor the scenario says otherwise. */
@@ -31,7 +32,10 @@ export const RUN_DEFAULTS = {
 /** The run as it will be carried out: every value decided and validated. */
 export type RunConfig = RunSettings & {
   readonly scenario: Scenario;
-  /** The proxies given (`--proxy`); empty when the run starts its own reference proxies. */
+  /**
+   * The proxies given (`--proxy`, `--proxy-file`, `--proxy env`) and how requests pick among a
+   * kind's pool (`--proxy-pick`); no members when the run starts its own reference proxies.
+   */
   readonly proxies: ProxySet;
   /** True when the run starts its own reference proxies. */
   readonly embeddedProxies: boolean;
@@ -42,9 +46,9 @@ export type RunConfig = RunSettings & {
 export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> {
   const scenario = typeof options.scenario === 'string' ? await loadScenario(options.scenario) : options.scenario;
   const d = scenario.defaults;
-  const proxies = parseProxySet('--proxy', options.proxies ?? []);
-  if ((options.proxies ?? []).length > 0) checkProxySetFits('--proxy', proxies, scenario);
-  const embeddedProxies = (options.proxies ?? []).length === 0 && proxyKindsNeeded(scenario).size > 0;
+  const placement = await resolveTargets(options, scenario);
+  const { proxies, given } = await resolveProxies(options, scenario, placement);
+  const embeddedProxies = !given && proxyKindsNeeded(scenario).size > 0;
   if (options.sut && embeddedProxies) {
     throw new UsageError(options.sut.kind === 'spawn' ? '--sut' : '--sut-pid', 'needs --proxy too, to say where the proxy under test listens (e.g. --proxy http://127.0.0.1:3128)');
   }
@@ -87,7 +91,7 @@ export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> 
     thresholds: [...(d.thresholds ?? []), ...(options.thresholds ?? [])],
     ...(options.shard ? { shard: validShard(options.shard) } : {}),
     ...(options.startAtMs !== undefined ? { startAtMs: options.startAtMs } : {}),
-    ...(await resolveTargets(options, scenario)),
+    ...placement,
   };
   validateBackoff(config.backoff);
   const hold = resolveHold(scenario, options);
@@ -162,6 +166,17 @@ export function reportConfig(config: RunConfig, driven: ProxySet = config.proxie
     scenario: scenario.name,
     mix: scenario.mix,
     proxies: proxiesOf(driven).map(formatProxyEndpoint),
+    ...poolConfig(driven),
     ...(sut ? { sut: sut.kind === 'spawn' ? { kind: 'spawn', command: redactCommand(sut.command, config), ...(sut.cwd ? { cwd: sut.cwd } : {}), env: Object.keys(sut.env ?? {}) } : sut } : {}),
   };
+}
+
+/**
+ * The pick policy and weights, shown only for a run with a pool (more than one proxy of a kind):
+ * with one proxy per kind there is nothing to pick, and the config keeps its earlier shape.
+ */
+function poolConfig(driven: ProxySet): Pick<ReportConfig, 'proxyPick' | 'proxyWeights'> {
+  const pooled = (['http', 'socks5'] as const).some((kind) => poolOf(driven, kind).length > 1);
+  if (!pooled) return {};
+  return { proxyPick: driven.pick, ...(driven.pick === 'weighted' ? { proxyWeights: driven.members.map((m) => m.weight) } : {}) };
 }

@@ -20,14 +20,15 @@ export interface HoldOutcome {
 }
 
 /**
- * Opens `connections` connections along the route (at most `openConcurrency` at once), holds them
+ * Opens `connections` connections along the routes, round-robin (at most `openConcurrency` at once), holds them
  * for `holdMs` — idle, or with a trickle request on each every `intervalMs`, spread evenly over the
  * interval — then closes them all. The proxy's RSS is sampled before the first opens and over the
  * second half of the hold. Memory is one small object per held connection, nothing per request.
  */
 export async function holdConnections(options: HoldOptions): Promise<HoldOutcome> {
   const tally = new HoldTally();
-  const held = new Set<HeldConnection>();
+  /** Each held connection, with the index of the route it took. */
+  const held = new Map<HeldConnection, number>();
   let holdStartMs: number | undefined;
   const onProgress = options.onProgress;
   const progressTimer = onProgress
@@ -60,28 +61,29 @@ export async function holdConnections(options: HoldOptions): Promise<HoldOutcome
     };
   } finally {
     clearInterval(progressTimer);
-    for (const connection of held) connection.close();
+    for (const connection of held.keys()) connection.close();
     tally.destroy();
   }
 }
 
 /** Opens every connection; those that open join `held` until they end. */
-async function openAll(options: HoldOptions, tally: HoldTally, held: Set<HeldConnection>): Promise<void> {
-  const open = tunnelOpenerFor(options.route);
+async function openAll(options: HoldOptions, tally: HoldTally, held: Map<HeldConnection, number>): Promise<void> {
+  const openers = options.routes.map((route) => tunnelOpenerFor(route));
   const limit = pLimit(options.openConcurrency ?? HOLD_DEFAULTS.openConcurrency);
   const maxOpen = options.maxOpen ?? Infinity;
   const overBudget = `EMFILE avoided: the open-files limit leaves room for ${maxOpen} held connections and the harness's own files`;
   const attempt = async (index: number): Promise<void> => {
     if (options.signal?.aborted) return;
     if (index >= maxOpen) return tally.openFailed('harness_limit', overBudget);
+    const routeIndex = index % openers.length;
     try {
-      const { socket, timings } = await open();
+      const { socket, timings } = await openers[routeIndex]!();
       tally.opened(timings);
       const connection = new HeldConnection(socket, () => {
         tally.endedEarly++;
         held.delete(connection);
       });
-      held.add(connection);
+      held.set(connection, routeIndex);
     } catch (err) {
       // The opener's steps reject with classified failures; anything else is still set-up trouble.
       const failure = err instanceof TransportFailure ? err : setupFailure(err, 'tcp', 'the first hop');
@@ -92,15 +94,15 @@ async function openAll(options: HoldOptions, tally: HoldTally, held: Set<HeldCon
 }
 
 /** Starts one trickle loop per held connection, the first sends spread evenly over one interval. */
-function startTrickle(connections: readonly HeldConnection[], options: HoldOptions, tally: HoldTally, stop: AbortSignal): Promise<void>[] {
+function startTrickle(connections: readonly (readonly [HeldConnection, number])[], options: HoldOptions, tally: HoldTally, stop: AbortSignal): Promise<void>[] {
   const trickle = options.trickle!;
-  const timeouts = options.route.timeouts;
-  return connections.map(async (connection, i) => {
+  const timeouts = options.routes[0]!.timeouts;
+  return connections.map(async ([connection, routeIndex], i) => {
     let waitMs = (i / connections.length) * trickle.intervalMs;
     while (connection.isOpen && (await pause(waitMs, stop)) && connection.isOpen) {
-      const outcome = await connection.exchange(trickle.request, timeouts);
+      const outcome = await connection.exchange(trickle.requests[routeIndex]!, timeouts);
       tally.trickled(outcome.ok, outcome.cause, outcome.detail);
-      trickle.record(outcome);
+      trickle.record(outcome, routeIndex);
       waitMs = trickle.intervalMs;
     }
   });

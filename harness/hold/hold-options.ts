@@ -6,14 +6,19 @@ import type { TunnelRoute } from '../transports/index.js';
 /** Trickle mode: what to send on each held connection, how often, and where outcomes go. */
 export interface TrickleOptions {
   readonly intervalMs: number;
-  readonly request: TrickleRequest;
-  /** Called once per trickle request (for the report's totals and series). */
-  readonly record: (outcome: RequestOutcome) => void;
+  /** One per route of {@link HoldOptions.routes}: a forward request carries its own proxy's credentials. */
+  readonly requests: readonly TrickleRequest[];
+  /** Called once per trickle request with the index of the route its connection took (for the report's totals, series and byProxy). */
+  readonly record: (outcome: RequestOutcome, routeIndex: number) => void;
 }
 
 /** Options of {@link holdConnections}. */
 export interface HoldOptions {
-  readonly route: TunnelRoute;
+  /**
+   * Where the connections go: one route per proxy of the pool (at least one), all of one protocol
+   * and origin. Connection i takes route i mod n, so the held connections spread evenly.
+   */
+  readonly routes: readonly TunnelRoute[];
   /** Connections to open and hold. */
   readonly connections: number;
   /** How long to hold them once every attempt has settled, ms. */

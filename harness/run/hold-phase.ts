@@ -14,7 +14,7 @@ import { HOLD_DEFAULTS } from '../hold/hold-defaults.js';
 import { TrickleRecorder } from '../hold/trickle-recorder.js';
 import { prepareTrickleRequest } from '../hold/trickle-response.js';
 import type { TunnelRoute } from '../transports/index.js';
-import { proxyFor } from '../../core/proxy-set.js';
+import { poolOf, proxyKindFor } from '../../core/proxy-set.js';
 
 /** What a hold phase leaves for run(): a load phase's figures (the trickle requests) and the held connections. */
 export interface HoldPhaseOutcome extends PhaseResult {
@@ -44,10 +44,10 @@ export async function runHoldPhase(
   // A shard holds its share, as it takes its share of a request loop's load.
   const connections = shardShare(config).connections ?? hold.connections;
   const kind = config.scenario.mix[0]!;
-  const route = heldRoute(config, endpoints);
+  const routes = heldRoutes(config, endpoints);
   const fdLimit = openFilesLimit();
   const maxOpen = fdBudget(fdLimit, HOLD_DEFAULTS.reserveFds);
-  const recorder = new TrickleRecorder(kind.kind);
+  const recorder = new TrickleRecorder(kind.kind, endpoints.proxies.members.length);
   const bodyBytes = kind.operation.op === 'download' ? kind.operation.bytes : HOLD_DEFAULTS.trickleBodyBytes;
   const monitor = monitors.sut.monitor;
   // Shards of a distributed run start opening together (--start-at), as their request loops would.
@@ -56,14 +56,18 @@ export async function runHoldPhase(
   await monitors.harness.markMeasureStart();
   monitor?.markMeasureStart();
   const outcome = await holdConnections({
-    route,
+    routes: routes.map((r) => r.route),
     connections,
     holdMs: hold.holdMs,
     ...(maxOpen !== undefined ? { maxOpen } : {}),
     ...(hold.trickleIntervalMs !== undefined
       ? {
           // Seeded as plan-workers.ts seeds the mix's first kind, so the bodies match a request loop's.
-          trickle: { intervalMs: hold.trickleIntervalMs, request: prepareTrickleRequest(route, bodyBytes, (config.seed * 1000) >>> 0), record: (o) => recorder.record(o) },
+          trickle: {
+            intervalMs: hold.trickleIntervalMs,
+            requests: routes.map((r) => prepareTrickleRequest(r.route, bodyBytes, (config.seed * 1000) >>> 0)),
+            record: (o, routeIndex) => recorder.record(o, routes[routeIndex]!.proxyIndex),
+          },
         }
       : {}),
     ...(monitor ? { sampleSutRssMiB: () => monitor.sampleRssMiB() } : {}),
@@ -86,21 +90,28 @@ export async function runHoldPhase(
     ? `${held.errors.harness_limit ?? 0} connection(s) failed on the harness's own limit, not the proxy's. ${held.hint}`
     : fdLimitWarning(connections, fdLimit, HOLD_DEFAULTS.reserveFds, config.embeddedProxies);
   const warnings: ReportWarning[] = limitWarning ? [{ code: 'harness_limit', message: limitWarning }] : [];
-  const { kinds, series } = recorder.finish();
-  return { kinds, series, measuredMs: Math.max(1, held.holdMs), health: [], usage, startAtWallMs, interrupted: outcome.interrupted, held, warnings };
+  const { kinds, proxies, series } = recorder.finish();
+  return { kinds, proxies, series, measuredMs: Math.max(1, held.holdMs), health: [], usage, startAtWallMs, interrupted: outcome.interrupted, held, warnings };
 }
 
-/** Where the held connections go: the scenario's origin, through the proxy its protocol needs. */
-function heldRoute(config: RunConfig, endpoints: RunEndpoints): TunnelRoute {
+/**
+ * Where the held connections go: the scenario's origin, through each proxy of the pool its
+ * protocol needs (one route when direct), with the proxy's index for the report's byProxy.
+ */
+function heldRoutes(config: RunConfig, endpoints: RunEndpoints): { route: TunnelRoute; proxyIndex?: number }[] {
   const hold = config.hold!;
   const origin = hold.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
   if (!origin) throw new Error(`no ${hold.origin} origin was started for the hold`);
-  const proxy = proxyFor(endpoints.proxies, hold.protocol);
-  return {
-    protocol: hold.protocol,
-    ...(proxy ? { proxy } : {}),
-    origin,
-    ...(endpoints.originCaPem ? { originCaPem: endpoints.originCaPem } : {}),
-    timeouts: config.timeouts,
-  };
+  const kind = proxyKindFor(hold.protocol);
+  const members = kind === undefined ? [undefined] : poolOf(endpoints.proxies, kind);
+  return members.map((m) => ({
+    route: {
+      protocol: hold.protocol,
+      ...(m ? { proxy: m.member.endpoint } : {}),
+      origin,
+      ...(endpoints.originCaPem ? { originCaPem: endpoints.originCaPem } : {}),
+      timeouts: config.timeouts,
+    },
+    ...(m ? { proxyIndex: m.index } : {}),
+  }));
 }

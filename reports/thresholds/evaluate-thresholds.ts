@@ -3,6 +3,7 @@ import { formatNumber } from '../metric-units.js';
 import type { Report, Stats, ThresholdResult } from '../schema.js';
 import { metricDefinition, type MetricDefinition, type StatsMetric } from './metrics.js';
 import type { Threshold } from './parse-threshold.js';
+import { selectProxy } from './proxy-selector.js';
 
 /**
  * Evaluates absolute thresholds against a report (k6's CI gate without a baseline). Each result
@@ -19,12 +20,13 @@ import type { Threshold } from './parse-threshold.js';
  */
 export function evaluateThresholds(report: Report, thresholds: readonly Threshold[]): ThresholdResult[] {
   return thresholds.map((threshold) => {
-    const { value, definition, stats } = measure(report, threshold);
+    const { value, definition, stats, proxy } = measure(report, threshold);
     const reason = definition.scope === 'stats' && stats ? unmeasurableReason(definition, stats, threshold) : undefined;
     return {
       expression: threshold.expression,
       metric: threshold.metric,
       ...(threshold.kind !== undefined ? { kind: threshold.kind } : {}),
+      ...(proxy !== undefined ? { proxy } : {}),
       op: threshold.op,
       limit: threshold.limit,
       value,
@@ -39,6 +41,8 @@ interface Measured {
   readonly value: number;
   readonly definition: MetricDefinition;
   readonly stats?: Stats;
+  /** The byProxy key read, for a threshold that names a proxy. */
+  readonly proxy?: string;
 }
 
 function measure(report: Report, threshold: Threshold): Measured {
@@ -55,12 +59,22 @@ function measure(report: Report, threshold: Threshold): Measured {
     }
     return { value, definition };
   }
+  if (threshold.proxy !== undefined) return measureProxy(report, threshold, definition, field);
   const stats = threshold.kind === undefined ? report.totals : report.byKind[threshold.kind];
   if (!stats) {
     const kinds = Object.keys(report.byKind).join(', ') || 'none';
     throw new UsageError(field, `the report has no request kind '${threshold.kind}' (kinds: ${kinds})`);
   }
   return { value: definition.read(stats), definition, stats };
+}
+
+/** A stats metric of the `byProxy` entry the threshold's `proxy[…]` prefix selects. */
+function measureProxy(report: Report, threshold: Threshold, definition: StatsMetric, field: string): Measured {
+  const selected = selectProxy(threshold.proxy!, report.config.proxies);
+  if ('problem' in selected) throw new UsageError(field, selected.problem);
+  const stats = report.byProxy?.[selected.url];
+  if (!stats) throw new UsageError(field, `the report has no per-proxy figures for ${selected.url} (byProxy; reports written before it existed lack it)`);
+  return { value: definition.read(stats), definition, stats, proxy: selected.url };
 }
 
 /**
@@ -70,7 +84,8 @@ function measure(report: Report, threshold: Threshold): Measured {
 function unmeasurableReason(definition: StatsMetric, stats: Stats, threshold: Threshold): string | undefined {
   const perMilleAbove = definition.perMilleAbove;
   if (perMilleAbove === undefined) return undefined;
-  const name = threshold.kind !== undefined ? `${threshold.kind}.${definition.name}` : definition.name;
+  const scope = threshold.proxy !== undefined ? `proxy[${threshold.proxy}]` : threshold.kind;
+  const name = scope !== undefined ? `${scope}.${definition.name}` : definition.name;
   if (stats.requests === 0) return `${name} not measurable: no request was made`;
   // Whole numbers on both sides: exactly 1 % failed does not exceed p99's 1 %.
   if (stats.failures * 1000 <= perMilleAbove * stats.requests) return undefined;
