@@ -10,7 +10,7 @@
 export { run, runWithVerdict, type RunVerdict } from './harness/run/run.js';
 export { serveTargets, type ServedTargets, type TargetsOptions } from './harness/run/serve-targets.js';
 export { parseTargetsDescription, type TargetsDescription } from './core/targets-description.js';
-export type { RunOptions, RunProgress, SutOptions } from './harness/config/run-options.js';
+export type { RunOptions, RunProgress, SutOptions, ProxyOption } from './harness/config/run-options.js';
 export { RUN_DEFAULTS, type RunConfig } from './harness/config/run-config.js';
 export { BUILT_IN_SCENARIOS, builtInScenario } from './scenarios/catalog.js';
 export { loadScenario } from './scenarios/load-scenario.js';
@@ -18,7 +18,8 @@ export { validateScenario } from './scenarios/validate-scenario.js';
 export type { UserTarget } from './core/user-target.js';
 export type { Scenario, HoldSpec, RequestMixEntry, RequestOperation, Protocol, Stage, ScenarioDefaults, ConnectionPolicy } from './core/scenario.js';
 export { parseProxyUrl, formatProxyEndpoint, type ProxyEndpoint, type ProxyCredentials } from './core/proxy-url.js';
-export { parseProxySet, proxyFor, type ProxySet } from './core/proxy-set.js';
+export { parseProxySet, proxyFor, type ProxySet, type PoolMember } from './core/proxy-set.js';
+export { PROXY_PICKS, type ProxyPick } from './core/proxy-pick.js';
 export { parseDurationMs, parseSizeBytes } from './core/units.js';
 export { parseStages } from './core/stages.js';
 export { BACKOFF_DEFAULTS, backoffDelayMs, type BackoffOptions } from './harness/load/backoff.js';

@@ -24,6 +24,12 @@ export type ProxyEndpoint =
       readonly resolveAtProxy: boolean;
     };
 
+/** An HTTP proxy's endpoint (forward requests and CONNECT). */
+export type HttpProxyEndpoint = Extract<ProxyEndpoint, { readonly kind: 'http' }>;
+
+/** A SOCKS5 proxy's endpoint. */
+export type Socks5ProxyEndpoint = Extract<ProxyEndpoint, { readonly kind: 'socks5' }>;
+
 /** curl's default port for a proxy URL without one. */
 export const DEFAULT_PROXY_PORT = 1080;
 

@@ -62,6 +62,7 @@ export function mergeReports(reports: readonly Report[], options: MergeOptions =
     totals,
     byKind,
     byProtocol: mergeStatsRecords(reports.map((r) => r.byProtocol), measuredMs),
+    ...mergeByProxy(reports, measuredMs),
     series: mergeSeries(reports.map((r) => r.series)),
     harness: mergeHarness(reports, sequential),
     sut: sequential ? mergeSequentialSut(reports) : mergeSut(reports),
@@ -73,6 +74,26 @@ export function mergeReports(reports: readonly Report[], options: MergeOptions =
   const expressions = [...new Set(reports.flatMap((r) => r.thresholds.map((t) => t.expression)))];
   const thresholds = evaluateThresholds(merged, expressions.map((e) => parseThreshold(e, 'thresholds')));
   return { ...merged, thresholds };
+}
+
+/**
+ * Merges byProxy entry by entry, matching each report's entries by their position in its
+ * `config.proxies` (the embedded proxies listen on another port in every run, so their URLs differ
+ * between the shards of one run), named as the first report names them. Absent unless every report
+ * has it: the merged entries must add up to the merged totals.
+ */
+function mergeByProxy(reports: readonly Report[], measuredMs: number): Pick<Report, 'byProxy'> {
+  if (!reports.every((r) => r.byProxy !== undefined)) return {};
+  const names = reports[0]!.config.proxies;
+  const positioned = reports.map((r) => {
+    const byPosition: Record<string, Stats> = {};
+    for (const [url, stats] of Object.entries(r.byProxy!)) {
+      const position = r.config.proxies.indexOf(url);
+      byPosition[position >= 0 && names[position] !== undefined ? names[position] : url] = stats;
+    }
+    return byPosition;
+  });
+  return { byProxy: mergeStatsRecords(positioned, measuredMs) as Record<string, Stats> };
 }
 
 function mergeInfo(reports: readonly Report[], mode: MergeMode): MergeInfo {

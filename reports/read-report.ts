@@ -175,7 +175,7 @@ const report = shape({
   startedAt: str, durationMs: num, warmupMs: num, partial: bool,
   shards: optional(arrayOf(shape({ index: num, count: num }))),
   runId: optional(str), merged: optional(mergeInfo),
-  load, totals: stats, byKind: recordOf(stats), byProtocol: recordOf(stats),
+  load, totals: stats, byKind: recordOf(stats), byProtocol: recordOf(stats), byProxy: optional(recordOf(stats)),
   series: arrayOf(shape({ t: num, totals: seriesStats, byKind: recordOf(seriesStats) })),
   harness: shape({ workers: num, rssPeakMiB: num, cpuPercent: num, cpuUsPerRequest: num, eventLoopDelayP99Ms: num, saturated: bool }),
   sut: nullable(sut),
@@ -186,7 +186,7 @@ const report = shape({
     })),
   })),
   held: optional(held),
-  thresholds: arrayOf(shape({ expression: str, metric: str, kind: optional(str), op: oneOf('<', '<=', '>', '>=', '=='), limit: num, value: nullable(num), passed: bool, reason: optional(str) })),
+  thresholds: arrayOf(shape({ expression: str, metric: str, kind: optional(str), proxy: optional(str), op: oneOf('<', '<=', '>', '>=', '=='), limit: num, value: nullable(num), passed: bool, reason: optional(str) })),
   warnings: arrayOf(shape({ code: str, message: str })),
 });
 

@@ -4,6 +4,7 @@ import type { RunSettings } from '../core/run-settings.js';
 import type { BodyVerification } from '../core/user-target.js';
 
 export type { BodyVerification } from '../core/user-target.js';
+import type { ProxyPick } from '../core/proxy-pick.js';
 
 /**
  * The report: proxybench's contract with every later tool (compare, merge, formatters, users' own
@@ -329,6 +330,11 @@ export interface ThresholdResult {
   readonly expression: string;
   readonly metric: string;
   readonly kind?: string;
+  /**
+   * The `byProxy` key (a proxy URL, password `***`) the metric was read from, when the threshold
+   * named a proxy (`proxy[1].p99<50ms`, `proxy[10.0.0.5:3128].successRate>=0.99`).
+   */
+  readonly proxy?: string;
   readonly op: '<' | '<=' | '>' | '>=' | '==';
   /** The limit, in the metric's report unit (ms for latencies). */
   readonly limit: number;
@@ -458,6 +464,13 @@ export type ReportConfig = RunSettings & {
    * verified. Absent for a run of the mock targets.
    */
   readonly userTargets?: readonly { readonly url: string; readonly kind: string; readonly verification: BodyVerification }[];
+  /**
+   * How each request picked a member of its kind's pool (`--proxy-pick`): present only when a kind
+   * had more than one proxy.
+   */
+  readonly proxyPick?: ProxyPick;
+  /** With `proxyPick` `weighted`: each proxy's weight, in the order of `proxies`. */
+  readonly proxyWeights?: readonly number[];
   /** How the proxy under test was started or attached; the command with secrets as `***`, env as names only. */
   readonly sut?:
     | { readonly kind: 'spawn'; readonly command: string; readonly cwd?: string; readonly env: readonly string[] }
@@ -495,6 +508,14 @@ export interface Report {
   readonly totals: Stats;
   readonly byKind: Readonly<Record<string, Stats>>;
   readonly byProtocol: Readonly<Partial<Record<Protocol, Stats>>>;
+  /**
+   * One Stats block per proxy the run drove, keyed by its URL as `config.proxies` lists it (password
+   * `***`), in that order: the requests that went through that member of its kind's pool. The
+   * entries add up to the requests that went through a proxy (all of `totals`, unless the mix has
+   * `direct` entries). Present whenever the run drove a proxy; absent in runs that went direct, in
+   * reports written before it existed, and in a merge of reports one of which lacks it.
+   */
+  readonly byProxy?: Readonly<Record<string, Stats>>;
   readonly series: readonly SeriesPoint[];
   readonly harness: HarnessResources;
   readonly sut: SutResources | null;

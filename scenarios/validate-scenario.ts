@@ -231,6 +231,8 @@ function kindName(input: unknown, field: string): string {
   if (RESERVED_KIND_NAMES.has(name)) {
     throw new UsageError(field, `'${name}' is reserved (a built-in property name of JavaScript objects, as are constructor, toString and __proto__; the report keys its figures by request name): choose another name`);
   }
+  // Thresholds read `proxy[1].p99` as a proxy's figures (reports/thresholds/proxy-selector.ts).
+  if (name.startsWith('proxy[')) throw new UsageError(field, `'${name}': a request kind may not start with 'proxy[', which thresholds use to name a proxy; choose another name`);
   return name;
 }
 

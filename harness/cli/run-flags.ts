@@ -7,11 +7,14 @@ import { PROTOCOLS, type Protocol } from '../../core/scenario.js';
 import { RUN_DEFAULTS } from '../config/run-config.js';
 import type { RunOptions, SutOptions } from '../config/run-options.js';
 import { SUT_DEFAULTS } from '../sut/sut-defaults.js';
+import { DEFAULT_PROXY_PICK, isProxyPick, PROXY_PICKS, type ProxyPick } from '../../core/proxy-pick.js';
 
 /** The raw flags of `proxybench run`, as yargs hands them over (strings where units are parsed by us). */
 export interface RunFlags {
   scenario: string;
   proxy?: string[];
+  'proxy-file'?: string;
+  'proxy-pick'?: string;
   duration?: string;
   warmup?: string;
   requests?: string;
@@ -66,7 +69,9 @@ export function declareRunFlags<T>(y: Argv<T>): Argv<RunFlags> {
   const s = { type: 'string' as const, requiresArg: true };
   return y
     .positional('scenario', { type: 'string', describe: 'Built-in scenario name (see `proxybench scenarios`) or a .json/.js/.mjs scenario file (a .js/.mjs file is code: it runs with your rights, like any script you run)', demandOption: true })
-    .option('proxy', { ...s, array: true, nargs: 1, alias: 'x', describe: 'Proxy URL, curl style: http://[user:pass@]host:port, socks5://…, socks5h://… (repeat for HTTP + SOCKS5). Default: the embedded reference proxies' })
+    .option('proxy', { ...s, array: true, nargs: 1, alias: 'x', describe: "Proxy URL, curl style: http://[user:pass@]host:port, socks5://…, socks5h://… (repeat for HTTP + SOCKS5; several of one kind form a pool; '#weight=N' suffix for --proxy-pick weighted); 'env' reads curl's http_proxy/HTTPS_PROXY/ALL_PROXY/NO_PROXY. Default: the embedded reference proxies" })
+    .option('proxy-file', { ...s, describe: 'File of proxy URLs, one a line (blank lines and # comments skipped), added to --proxy. Default: none' })
+    .option('proxy-pick', { ...s, describe: `How each request picks a member of its kind's pool: ${PROXY_PICKS.join(', ')} (random is seeded by --seed). Default: ${DEFAULT_PROXY_PICK}` })
     .option('duration', { ...s, alias: 'd', describe: "Measured time after warm-up: 500ms, 10s, 2m (bare number = seconds). Default: the scenario's (10s)" })
     .option('warmup', { ...s, describe: "Warm-up before measuring, excluded from the figures. Default: the scenario's (2s)" })
     .option('requests', { ...s, alias: 'n', describe: 'Stop after this many measured requests (over all workers). Default: bounded by --duration only' })
@@ -151,6 +156,8 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
   const values = {
     scenario: f.scenario,
     ...(f.proxy ? { proxies: f.proxy } : {}),
+    ...(f['proxy-file'] !== undefined ? { proxyFile: f['proxy-file'] } : {}),
+    ...(f['proxy-pick'] !== undefined ? { proxyPick: parseProxyPick(f['proxy-pick']) } : {}),
     durationMs: opt(f.duration, dur('duration')),
     warmupMs: opt(f.warmup, dur('warmup')),
     requests: opt(f.requests, int('requests')),
@@ -244,6 +251,12 @@ function parseVia(v: string): Protocol {
   const protocol = PROTOCOLS.find((p) => p === v);
   if (protocol === undefined) throw new UsageError('--via', `expects one of ${PROTOCOLS.join(', ')} (got '${v}')`);
   return protocol;
+}
+
+function parseProxyPick(v: string): ProxyPick {
+  const pick = v.trim();
+  if (!isProxyPick(pick)) throw new UsageError('--proxy-pick', `expects one of ${PROXY_PICKS.join(', ')} (got '${v}')`);
+  return pick;
 }
 
 function parseShard(v: string): { index: number; count: number } {

@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import { proxyKindFor, type ProxySet } from '../../core/proxy-set.js';
+import { poolOf, proxyKindFor, type ProxySet } from '../../core/proxy-set.js';
 import type { Protocol, Scenario } from '../../core/scenario.js';
 
 /**
@@ -22,7 +22,7 @@ export function pickRoute(scenario: Scenario, given: ProxySet, via: Protocol | u
   if (via !== undefined && !routes.includes(via)) {
     throw new UsageError('--via', `scenario '${scenario.name}' goes through ${routes.join(', ')} (got '${via}')`);
   }
-  const anyGiven = given.http !== undefined || given.socks5 !== undefined;
+  const anyGiven = given.members.length > 0;
   const protocol = via ?? (anyGiven ? routes.find((route) => fits(route, given)) : routes[0]);
   if (protocol === undefined) return scenario;
   if (protocol === 'http-forward' && scenario.mix.some((entry) => entry.origin === 'https')) {
@@ -38,5 +38,5 @@ export function pickRoute(scenario: Scenario, given: ProxySet, via: Protocol | u
 /** True when `set` has the proxy `protocol` goes through (direct needs none). */
 function fits(protocol: Protocol, set: ProxySet): boolean {
   const kind = proxyKindFor(protocol);
-  return kind === undefined || set[kind] !== undefined;
+  return kind === undefined || poolOf(set, kind).length > 0;
 }

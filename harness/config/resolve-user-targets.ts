@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
 import { UsageError } from '../../core/errors.js';
-import type { ProxySet } from '../../core/proxy-set.js';
+import { poolOf, type ProxySet } from '../../core/proxy-set.js';
 import type { Scenario } from '../../core/scenario.js';
 import { targetMix, type TargetRoute } from '../../core/target-mix.js';
 import { parseUserTarget, type UserTarget } from '../../core/user-target.js';
@@ -40,10 +40,12 @@ export async function resolveUserTargets(options: RunOptions, scenario: Scenario
   const placing = options.originHost !== undefined ? '--origin-host' : options.advertise !== undefined ? '--advertise' : undefined;
   if (placing) throw new UsageError(placing, `places the run's own mock origins; a run with ${field} starts none`);
   if (scenario.hold) throw new UsageError(field, `drives a request loop; scenario '${scenario.name}' holds connections instead: use a request scenario such as http-get`);
-  if (proxies.http && proxies.socks5) {
+  const hasHttp = poolOf(proxies, 'http').length > 0;
+  const hasSocks5 = poolOf(proxies, 'socks5').length > 0;
+  if (hasHttp && hasSocks5) {
     throw new UsageError('--proxy', `with ${field} give one proxy, an http:// or a socks5:// one: each target goes through one of them`);
   }
-  const route: TargetRoute = proxies.socks5 && !proxies.http ? 'socks5' : 'http';
+  const route: TargetRoute = hasSocks5 && !hasHttp ? 'socks5' : 'http';
   const caPem = options.targetCa === undefined ? undefined : await readCaPem(options.targetCa);
   if (caPem !== undefined && !targets.some((t) => t.url.startsWith('https:'))) {
     throw new UsageError('--target-ca', 'applies to https:// targets; every target given is http://');

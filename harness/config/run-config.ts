@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { loadScenario } from '../../scenarios/load-scenario.js';
 import type { HoldSpec, Scenario } from '../../core/scenario.js';
-import { checkProxySetFits, parseProxySet, proxiesOf, proxyKindsNeeded, type ProxySet } from '../../core/proxy-set.js';
+import { checkProxySetFits, poolOf, proxiesOf, proxyKindsNeeded, type ProxySet } from '../../core/proxy-set.js';
 import type { ReportConfig } from '../../reports/schema.js';
 import { formatProxyEndpoint } from '../../core/proxy-url.js';
 import { UsageError } from '../../core/errors.js';
@@ -14,6 +14,7 @@ import { pickRoute } from './pick-route.js';
 import { resolveUserTargets, type UserTargets } from './resolve-user-targets.js';
 import { redactedMixEntry, verificationOf } from '../../core/target-mix.js';
 import { redactUserInfo } from '../../core/user-target.js';
+import { resolveProxies } from './resolve-proxies.js';
 import type { RunSettings } from '../../core/run-settings.js';
 
 /** proxybench's own defaults, where neither a flag nor the scenario says otherwise. */
@@ -35,7 +36,10 @@ export const RUN_DEFAULTS = {
 /** The run as it will be carried out: every value decided and validated. */
 export type RunConfig = RunSettings & {
   readonly scenario: Scenario;
-  /** The proxies given (`--proxy`); empty when the run starts its own reference proxies. */
+  /**
+   * The proxies given (`--proxy`, `--proxy-file`, `--proxy env`) and how requests pick among a
+   * kind's pool (`--proxy-pick`); no members when the run starts its own reference proxies.
+   */
   readonly proxies: ProxySet;
   /** True when the run starts its own reference proxies. */
   readonly embeddedProxies: boolean;
@@ -47,13 +51,15 @@ export type RunConfig = RunSettings & {
 /** Resolves and validates options into a config. Throws UsageError naming the field. */
 export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> {
   const loaded = typeof options.scenario === 'string' ? await loadScenario(options.scenario) : options.scenario;
-  const proxies = parseProxySet('--proxy', options.proxies ?? []);
+  const placement = await resolveTargets(options, loaded);
+  const { proxies, given, field } = await resolveProxies(options, loaded, placement);
   const targeted = await resolveUserTargets(options, loaded, proxies);
   // The user's own targets make the mix themselves; otherwise a scenario with routes takes the one --via or the proxies pick.
   const scenario = targeted?.scenario ?? pickRoute(loaded, proxies, options.via);
   const d = scenario.defaults;
-  if ((options.proxies ?? []).length > 0) checkProxySetFits('--proxy', proxies, scenario);
-  const embeddedProxies = (options.proxies ?? []).length === 0 && proxyKindsNeeded(scenario).size > 0;
+  // Checked once the route is known: `websocket --proxy socks5://…` goes through SOCKS5, not CONNECT.
+  if (given) checkProxySetFits(field ?? '--proxy', proxies, scenario);
+  const embeddedProxies = !given && proxyKindsNeeded(scenario).size > 0;
   if (options.sut && embeddedProxies) {
     throw new UsageError(options.sut.kind === 'spawn' ? '--sut' : '--sut-pid', 'needs --proxy too, to say where the proxy under test listens (e.g. --proxy http://127.0.0.1:3128)');
   }
@@ -96,7 +102,7 @@ export async function resolveRunConfig(options: RunOptions): Promise<RunConfig> 
     thresholds: [...(d.thresholds ?? []), ...(options.thresholds ?? [])],
     ...(options.shard ? { shard: validShard(options.shard) } : {}),
     ...(options.startAtMs !== undefined ? { startAtMs: options.startAtMs } : {}),
-    ...(await resolveTargets(options, scenario)),
+    ...placement,
     ...(targeted ? { userTargets: targeted.userTargets } : {}),
   };
   validateBackoff(config.backoff);
@@ -177,6 +183,17 @@ export function reportConfig(config: RunConfig, driven: ProxySet = config.proxie
     mix: scenario.mix.map(redactedMixEntry),
     ...(userTargets ? { userTargets: scenario.mix.map((entry, i) => ({ url: redactUserInfo(userTargets.targets[i]!.url), kind: entry.kind, verification: verificationOf(entry.operation) })) } : {}),
     proxies: proxiesOf(driven).map(formatProxyEndpoint),
+    ...poolConfig(driven),
     ...(sut ? { sut: sut.kind === 'spawn' ? { kind: 'spawn', command: redactCommand(sut.command, config), ...(sut.cwd ? { cwd: sut.cwd } : {}), env: Object.keys(sut.env ?? {}) } : sut } : {}),
   };
+}
+
+/**
+ * The pick policy and weights, shown only for a run with a pool (more than one proxy of a kind):
+ * with one proxy per kind there is nothing to pick, and the config keeps its earlier shape.
+ */
+function poolConfig(driven: ProxySet): Pick<ReportConfig, 'proxyPick' | 'proxyWeights'> {
+  const pooled = (['http', 'socks5'] as const).some((kind) => poolOf(driven, kind).length > 1);
+  if (!pooled) return {};
+  return { proxyPick: driven.pick, ...(driven.pick === 'weighted' ? { proxyWeights: driven.members.map((m) => m.weight) } : {}) };
 }

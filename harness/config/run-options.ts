@@ -2,6 +2,7 @@ import type { ConnectionPolicy, Protocol, Scenario, Stage } from '../../core/sce
 import type { BackoffOptions } from '../load/backoff.js';
 import type { PhaseTimeouts } from '../../core/request.js';
 import type { TargetsDescription } from '../../core/targets-description.js';
+import type { ProxyPick } from '../../core/proxy-pick.js';
 
 /** Progress of a running run, for a live display. */
 export interface RunProgress {
@@ -32,6 +33,13 @@ export interface HoldProgress {
   readonly heldForMs: number;
 }
 
+/** A pool member given with its weight apart from its URL. */
+export interface ProxyOption {
+  readonly url: string;
+  /** Relative share under `proxyPick: 'weighted'`, a whole number ≥ 1. */
+  readonly weight?: number;
+}
+
 /** How to start or attach the proxy under test. */
 export type SutOptions =
   | {
@@ -52,8 +60,22 @@ export type SutOptions =
 export interface RunOptions {
   /** A built-in scenario's name, a path to a scenario file, or a scenario object. */
   readonly scenario: string | Scenario;
-  /** curl-style proxy URLs (`http://user:pass@host:port`, `socks5://…`, `socks5h://…`). None: the embedded reference proxies. */
-  readonly proxies?: readonly string[];
+  /**
+   * curl-style proxy URLs (`http://user:pass@host:port`, `socks5://…`, `socks5h://…`). None: the
+   * embedded reference proxies. Several of one kind form a pool (`proxyPick`); a URL may end in
+   * `#weight=N`, or be given as `{ url, weight }`, for `proxyPick: 'weighted'`. The entry `'env'`
+   * stands for the proxies curl would take from the environment (`proxyEnv`; see README).
+   */
+  readonly proxies?: readonly (string | ProxyOption)[];
+  /** A file of proxy URLs, one a line (blank lines and `#` comments skipped), added after `proxies`. */
+  readonly proxyFile?: string;
+  /** How each request picks a member of its kind's pool (default `round-robin`; `random` is seeded by `seed`). */
+  readonly proxyPick?: ProxyPick;
+  /**
+   * The environment the `'env'` entry of `proxies` reads (`http_proxy`, `HTTPS_PROXY`,
+   * `ALL_PROXY`, `NO_PROXY` …); default `process.env`. Never read without `'env'`.
+   */
+  readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
   readonly durationMs?: number;
   readonly warmupMs?: number;
   /** Measured requests to make (over all workers); the run ends when they are done. */

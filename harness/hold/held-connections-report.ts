@@ -34,8 +34,8 @@ export function heldConnectionsReport(figures: HoldFigures): HeldConnections {
     : harnessLimitHint(tally.harnessLimitDetail, options.connections + HOLD_DEFAULTS.reserveFds, openFilesLimit());
   return {
     target: options.connections,
-    protocol: options.route.protocol,
-    origin: options.route.origin.protocol,
+    protocol: options.routes[0]!.protocol,
+    origin: options.routes[0]!.origin.protocol,
     established: tally.established,
     failed: tally.failed,
     closedEarly: tally.endedEarly,

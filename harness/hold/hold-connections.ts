@@ -20,14 +20,15 @@ export interface HoldOutcome {
 }
 
 /**
- * Opens `connections` connections along the route (at most `openConcurrency` at once), holds them
+ * Opens `connections` connections along the routes, round-robin (at most `openConcurrency` at once), holds them
  * for `holdMs` — idle, or with a trickle request on each every `intervalMs`, spread evenly over the
  * interval — then closes them all. The proxy's RSS is sampled before the first opens and over the
  * second half of the hold. Memory is one small object per held connection, nothing per request.
  */
 export async function holdConnections(options: HoldOptions): Promise<HoldOutcome> {
   const tally = new HoldTally();
-  const held = new Set<Held>();
+  /** Each held connection, with the index of the route it took. */
+  const held = new Map<Held, number>();
   let holdStartMs: number | undefined;
   const onProgress = options.onProgress;
   const progressTimer = onProgress
@@ -60,27 +61,29 @@ export async function holdConnections(options: HoldOptions): Promise<HoldOutcome
     };
   } finally {
     clearInterval(progressTimer);
-    for (const connection of held) connection.close();
+    for (const connection of held.keys()) connection.close();
     tally.destroy();
   }
 }
 
 /** Opens every connection; those that open join `held` until they end. */
-async function openAll(options: HoldOptions, tally: HoldTally, held: Set<Held>): Promise<void> {
+async function openAll(options: HoldOptions, tally: HoldTally, held: Map<Held, number>): Promise<void> {
+  const strategies = options.strategies;
   const limit = pLimit(options.openConcurrency ?? HOLD_DEFAULTS.openConcurrency);
   const maxOpen = options.maxOpen ?? Infinity;
   const overBudget = `EMFILE avoided: the open-files limit leaves room for ${maxOpen} held connections and the harness's own files`;
   const attempt = async (index: number): Promise<void> => {
     if (options.signal?.aborted) return;
     if (index >= maxOpen) return tally.openFailed('harness_limit', overBudget);
+    const routeIndex = index % strategies.length;
     try {
       // The callback runs on a later event (a close), when `opened` is set.
-      const opened = await options.strategy.open(() => {
+      const opened = await strategies[routeIndex]!.open(() => {
         tally.endedEarly++;
         held.delete(opened.held);
       });
       tally.opened(opened.timings);
-      held.add(opened.held);
+      held.set(opened.held, routeIndex);
     } catch (err) {
       // The opener's steps reject with classified failures; anything else is still set-up trouble.
       const failure = err instanceof TransportFailure ? err : setupFailure(err, 'tcp', 'the first hop');
@@ -91,14 +94,14 @@ async function openAll(options: HoldOptions, tally: HoldTally, held: Set<Held>):
 }
 
 /** Starts one trickle loop per held connection, the first sends spread evenly over one interval. */
-function startTrickle(connections: readonly Held[], options: HoldOptions, tally: HoldTally, stop: AbortSignal): Promise<void>[] {
+function startTrickle(connections: readonly (readonly [Held, number])[], options: HoldOptions, tally: HoldTally, stop: AbortSignal): Promise<void>[] {
   const trickle = options.trickle!;
-  return connections.map(async (connection, i) => {
+  return connections.map(async ([connection, routeIndex], i) => {
     let waitMs = (i / connections.length) * trickle.intervalMs;
     while (connection.isOpen && (await pause(waitMs, stop)) && connection.isOpen) {
       const outcome = await connection.trickle();
       tally.trickled(outcome.ok, outcome.cause, outcome.detail);
-      trickle.record(outcome);
+      trickle.record(outcome, routeIndex);
       waitMs = trickle.intervalMs;
     }
   });

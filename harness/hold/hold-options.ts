@@ -6,16 +6,19 @@ import type { TunnelRoute } from '../transports/index.js';
 /** Trickle mode: how often to trickle on each held connection (what is sent is the strategy's), and where outcomes go. */
 export interface TrickleOptions {
   readonly intervalMs: number;
-  /** Called once per trickle request (for the report's totals and series). */
-  readonly record: (outcome: RequestOutcome) => void;
+  /** Called once per trickle with the index of the route its connection took (for the report's totals, series and byProxy). */
+  readonly record: (outcome: RequestOutcome, routeIndex: number) => void;
 }
 
 /** Options of {@link holdConnections}. */
 export interface HoldOptions {
-  /** Where the held connections go (the report names its protocol and origin). */
-  readonly route: TunnelRoute;
-  /** How each is opened and trickled along the route: a bare tunnel, or a WebSocket (held-strategy.ts). */
-  readonly strategy: HeldStrategy;
+  /**
+   * Where the connections go: one route per proxy of the pool (at least one), all of one protocol
+   * and origin (the report names them). Connection i takes route i mod n, so they spread evenly.
+   */
+  readonly routes: readonly TunnelRoute[];
+  /** How each is opened and trickled along its route, one per route: a bare tunnel, or a WebSocket (held-strategy.ts). */
+  readonly strategies: readonly HeldStrategy[];
   /** Connections to open and hold. */
   readonly connections: number;
   /** How long to hold them once every attempt has settled, ms. */

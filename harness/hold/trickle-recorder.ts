@@ -14,19 +14,26 @@ const KIND = 0;
  * would (worker-run.ts), so each batch belongs to exactly one second.
  */
 export class TrickleRecorder {
-  private readonly recorder = new Recorder(1, true);
+  private readonly recorder: Recorder;
   private readonly aggregator: Aggregator;
   private second = Math.floor(Date.now() / 1000);
 
-  /** @param kindName the report's byKind key of the trickle request (the scenario's mix entry) */
-  constructor(kindName: string) {
-    this.aggregator = new Aggregator([kindName], 1);
+  /**
+   * @param kindName the report's byKind key of the trickle request (the scenario's mix entry)
+   * @param proxyCount proxies the trickle requests may go through (their figures are kept per proxy too)
+   */
+  constructor(kindName: string, proxyCount = 0) {
+    this.recorder = new Recorder(1, true, proxyCount);
+    this.aggregator = new Aggregator([kindName], 1, proxyCount);
   }
 
-  /** Records one trickle request; its latency is its service time (a request on a held connection is never late). */
-  record(outcome: RequestOutcome): void {
+  /**
+   * Records one trickle request (through the proxy of index `proxyIndex`, if any); its latency is
+   * its service time (a request on a held connection is never late).
+   */
+  record(outcome: RequestOutcome, proxyIndex?: number): void {
     this.cutOnNewSecond();
-    this.recorder.record(KIND, outcome, outcome.totalUs);
+    this.recorder.record(KIND, outcome, outcome.totalUs, proxyIndex);
     // A held WebSocket's trickle is one message echoed: its round trip goes to the rtt figures too.
     if (outcome.ok && outcome.messages) this.recorder.recordRtt(KIND, outcome.totalUs);
   }
@@ -38,10 +45,10 @@ export class TrickleRecorder {
   }
 
   /** Merges what is pending and returns the per-kind totals and the series. */
-  finish(): { kinds: ReadonlyMap<string, AggregatedKind>; series: SeriesPoint[] } {
+  finish(): { kinds: ReadonlyMap<string, AggregatedKind>; proxies: readonly AggregatedKind[]; series: SeriesPoint[] } {
     this.cut();
     this.aggregator.workerDone(WORKER);
-    return { kinds: this.aggregator.kinds(), series: this.aggregator.finishSeries() };
+    return { kinds: this.aggregator.kinds(), proxies: this.aggregator.proxies(), series: this.aggregator.finishSeries() };
   }
 
   private cutOnNewSecond(): void {
@@ -53,6 +60,7 @@ export class TrickleRecorder {
 
   private cut(): void {
     if (this.recorder.pendingSamples === 0) return;
-    this.aggregator.addBatch({ type: 'batch', workerIndex: WORKER, second: this.second, deltas: this.recorder.drain(), inFlight: 0 });
+    const { deltas, proxyDeltas } = this.recorder.drainBatch();
+    this.aggregator.addBatch({ type: 'batch', workerIndex: WORKER, second: this.second, deltas, proxyDeltas, inFlight: 0 });
   }
 }

@@ -1,7 +1,7 @@
 import { addBucketCounts } from '../../reports/histogram-codec.js';
 import { addCounters, emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
 import type { SeriesPoint } from '../../reports/schema.js';
-import type { BatchMessage } from './batch.js';
+import type { BatchMessage, SlotDelta } from './batch.js';
 import { SeriesBuilder } from './series-builder.js';
 
 /** Running totals for the live progress line. */
@@ -28,27 +28,25 @@ export interface AggregatedKind {
  */
 export class Aggregator {
   private readonly totals: { counters: StatsCounters; histograms: StatsHistograms }[];
+  /** Per proxy (its index in the run's proxy list): the same requests as the kinds', seen per proxy. */
+  private readonly proxyTotals: { counters: StatsCounters; histograms: StatsHistograms }[];
   private readonly series: SeriesBuilder;
 
+  /** @param proxyCount proxies the batches may carry figures for (0: none) */
   constructor(
     private readonly kindNames: readonly string[],
     workerCount: number,
+    proxyCount = 0,
   ) {
     this.totals = kindNames.map(() => ({ counters: emptyCounters(), histograms: emptyHistograms() }));
+    this.proxyTotals = Array.from({ length: proxyCount }, () => ({ counters: emptyCounters(), histograms: emptyHistograms() }));
     this.series = new SeriesBuilder(kindNames, workerCount);
   }
 
   /** Adds one worker batch. */
   addBatch(batch: BatchMessage): void {
-    for (const delta of batch.deltas) {
-      const total = this.totals[delta.kindIndex];
-      if (!total) continue;
-      addCounters(total.counters, delta.counters);
-      for (const name of HISTOGRAM_NAMES) {
-        const buckets = delta.histograms[name];
-        if (buckets !== undefined) addBucketCounts(total.histograms[name], buckets);
-      }
-    }
+    for (const delta of batch.deltas) addDelta(this.totals[delta.kindIndex], delta);
+    for (const delta of batch.proxyDeltas ?? []) addDelta(this.proxyTotals[delta.proxyIndex], delta);
     this.series.addBatch(batch);
   }
 
@@ -76,8 +74,23 @@ export class Aggregator {
     return new Map(this.kindNames.map((name, i) => [name, this.totals[i]!]));
   }
 
+  /** Per-proxy totals, by the proxy's index in the run's proxy list. */
+  proxies(): readonly AggregatedKind[] {
+    return this.proxyTotals;
+  }
+
   /** Closes every open second and returns the series, oldest first. */
   finishSeries(): SeriesPoint[] {
     return this.series.finish();
+  }
+}
+
+/** Adds a delta into its running total (none: a slot this aggregator does not keep). */
+function addDelta(total: { counters: StatsCounters; histograms: StatsHistograms } | undefined, delta: SlotDelta): void {
+  if (!total) return;
+  addCounters(total.counters, delta.counters);
+  for (const name of HISTOGRAM_NAMES) {
+    const buckets = delta.histograms[name];
+    if (buckets !== undefined) addBucketCounts(total.histograms[name], buckets);
   }
 }

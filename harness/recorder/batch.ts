@@ -6,12 +6,24 @@ import type { StatsCounters, HistogramName } from '../../reports/stats.js';
  * (docs/measurement.md §9): they post these batches of histogram deltas (non-empty buckets) and counters instead.
  */
 
-/** What one request kind accumulated in a worker since its last batch. */
-export interface KindDelta {
-  readonly kindIndex: number;
+/** What one request kind (or one proxy) accumulated in a worker since its last batch. */
+export interface SlotDelta {
   readonly counters: StatsCounters;
   /** The non-empty buckets (µs) of each non-empty histogram. */
   readonly histograms: Partial<Record<HistogramName, BucketCounts>>;
+}
+
+/** What one request kind accumulated in a worker since its last batch. */
+export interface KindDelta extends SlotDelta {
+  readonly kindIndex: number;
+}
+
+/**
+ * What the requests through one proxy accumulated since the last batch: the same requests as the
+ * kind deltas, seen per proxy (its index in the run's proxy list).
+ */
+export interface ProxyDelta extends SlotDelta {
+  readonly proxyIndex: number;
 }
 
 /** A worker's batch: the deltas of one wall-clock second (a second is never split across batches' tags). */
@@ -21,6 +33,8 @@ export interface BatchMessage {
   /** Unix second in which every sample of this batch completed. */
   readonly second: number;
   readonly deltas: readonly KindDelta[];
+  /** The same samples per proxy; absent or empty when the run drives no proxy. */
+  readonly proxyDeltas?: readonly ProxyDelta[];
   /** Requests in flight in this worker when the batch was cut. */
   readonly inFlight: number;
 }

@@ -1,7 +1,7 @@
 import { takeBucketCounts, type BucketCounts } from '../../reports/histogram-codec.js';
 import { emptyCounters, emptyHistograms, HISTOGRAM_NAMES, type HistogramName, type StatsCounters, type StatsHistograms } from '../../reports/stats.js';
 import type { RequestOutcome } from '../../core/request.js';
-import type { KindDelta } from './batch.js';
+import type { KindDelta, ProxyDelta, SlotDelta } from './batch.js';
 
 /** When a batch is cut (docs/measurement.md §9; the foundation issue's figures). */
 export const RECORDER_DEFAULTS = {
@@ -19,23 +19,30 @@ interface KindState {
 
 /**
  * A worker's recorder: per request kind, HDR histograms (µs) of latency and every phase, latency
- * minus the origin's own service time, and the additive counters. Memory is fixed by the number of
- * kinds; nothing is kept per request.
+ * minus the origin's own service time, and the additive counters. With proxies, the same figures
+ * are kept once more per proxy (a member of a pool, by its index in the run's proxy list): each
+ * measured request is recorded under its kind and under the proxy it went through, so both views
+ * count exactly the same requests. Memory is fixed by the number of kinds and proxies (kinds +
+ * proxies, not their product); nothing is kept per request.
  */
 export class Recorder {
   private readonly kinds: KindState[];
+  private readonly proxies: KindState[];
   private samplesSinceDrain = 0;
 
   /**
    * @param kindCount number of request kinds in the mix
    * @param serviceTimeIsLatency closed model: latency and service time are the same measurement, so
    *   the service-time histogram is sent as a copy instead of being recorded twice
+   * @param proxyCount number of proxies requests may be recorded under (0: none)
    */
   constructor(
     kindCount: number,
     private readonly serviceTimeIsLatency: boolean,
+    proxyCount = 0,
   ) {
-    this.kinds = Array.from({ length: kindCount }, () => ({ counters: emptyCounters(), histograms: emptyHistograms(), touched: false }));
+    this.kinds = Array.from({ length: kindCount }, newState);
+    this.proxies = Array.from({ length: proxyCount }, newState);
   }
 
   /** Samples recorded since the last {@link drain}. */
@@ -45,10 +52,15 @@ export class Recorder {
 
   /**
    * Records one measured request. `latencyUs` runs from the intended start (open model), which
-   * equals the service time under the closed model.
+   * equals the service time under the closed model. `proxyIndex`: the proxy it went through, if any.
    */
-  record(kindIndex: number, outcome: RequestOutcome, latencyUs: number): void {
-    const kind = this.kind(kindIndex);
+  record(kindIndex: number, outcome: RequestOutcome, latencyUs: number, proxyIndex?: number): void {
+    this.recordInto(this.kind(kindIndex), outcome, latencyUs);
+    if (proxyIndex !== undefined) this.recordInto(this.proxy(proxyIndex), outcome, latencyUs);
+    this.samplesSinceDrain++;
+  }
+
+  private recordInto(kind: KindState, outcome: RequestOutcome, latencyUs: number): void {
     const c = kind.counters;
     c.requests++;
     c.bytesIn += outcome.bytesIn;
@@ -56,7 +68,7 @@ export class Recorder {
     if (outcome.staleRetried) c.staleRetries++;
     if (outcome.connection === 'new') {
       c.connectionsOpened++;
-      this.recordSetup(kindIndex, outcome);
+      this.recordSetup(kind, outcome);
     } else if (outcome.connection === 'reused') {
       c.connectionsReused++;
     }
@@ -81,7 +93,6 @@ export class Recorder {
       const cause = outcome.cause ?? 'other';
       c.errors[cause] = (c.errors[cause] ?? 0) + 1;
     }
-    this.samplesSinceDrain++;
   }
 
   /**
@@ -90,62 +101,88 @@ export class Recorder {
    * record nothing (they are in no figure): a keep-alive run whose connections all opened in
    * warm-up has `connectionsOpened` 0 and empty setup phases.
    */
-  private recordSetup(kindIndex: number, outcome: RequestOutcome): void {
+  private recordSetup(kind: KindState, outcome: RequestOutcome): void {
     if (outcome.connection !== 'new') return;
-    const h = this.kind(kindIndex).histograms;
+    const h = kind.histograms;
     if (outcome.connectUs >= 0) h.connect.recordValue(toUs(outcome.connectUs));
     if (outcome.proxyHandshakeUs >= 0) h.proxyHandshake.recordValue(toUs(outcome.proxyHandshakeUs));
     if (outcome.tlsUs >= 0) h.tls.recordValue(toUs(outcome.tlsUs));
   }
 
   /**
-   * Records one message's round trip of a measured exchange of `kindIndex`, as the exchanger
-   * reports it (core/exchange.ts RttSink), so no exchange keeps its round trips.
+   * Records one message's round trip of a measured exchange of `kindIndex` (through `proxyIndex`,
+   * if any), as the exchanger reports it (core/exchange.ts RttSink), so no exchange keeps its round trips.
    */
-  recordRtt(kindIndex: number, rttUs: number): void {
+  recordRtt(kindIndex: number, rttUs: number, proxyIndex?: number): void {
     this.kind(kindIndex).histograms.rtt.recordValue(toUs(rttUs));
+    if (proxyIndex !== undefined) this.proxy(proxyIndex).histograms.rtt.recordValue(toUs(rttUs));
   }
 
-  /** Counts a backoff taken after a failure of `kindIndex`. */
-  countBackoff(kindIndex: number): void {
+  /** Counts a backoff taken after a failure of `kindIndex` (through `proxyIndex`, if any). */
+  countBackoff(kindIndex: number, proxyIndex?: number): void {
     this.kind(kindIndex).counters.backoffs++;
+    if (proxyIndex !== undefined) this.proxy(proxyIndex).counters.backoffs++;
   }
 
   /** Counts an open-model request started late. */
-  countLate(kindIndex: number): void {
+  countLate(kindIndex: number, proxyIndex?: number): void {
     this.kind(kindIndex).counters.late++;
+    if (proxyIndex !== undefined) this.proxy(proxyIndex).counters.late++;
   }
 
-  /** Counts an open-model request dropped at the in-flight limit. */
-  countDropped(kindIndex: number): void {
+  /** Counts an open-model request dropped at the in-flight limit (owed to the proxy it would have gone through). */
+  countDropped(kindIndex: number, proxyIndex?: number): void {
     this.kind(kindIndex).counters.dropped++;
+    if (proxyIndex !== undefined) this.proxy(proxyIndex).counters.dropped++;
   }
 
-  /** Takes what was recorded since the last drain (non-empty buckets), resets, and returns the non-empty deltas. */
+  /** Takes what was recorded since the last drain (non-empty buckets), resets, and returns the non-empty kind deltas. */
   drain(): KindDelta[] {
-    const deltas: KindDelta[] = [];
-    this.kinds.forEach((kind, kindIndex) => {
-      if (!kind.touched) return;
+    return this.drainBatch().deltas;
+  }
+
+  /** Takes what was recorded since the last drain, per kind and per proxy, and resets. */
+  drainBatch(): { deltas: KindDelta[]; proxyDeltas: ProxyDelta[] } {
+    const deltas = this.drainStates(this.kinds).map(({ index, delta }) => ({ kindIndex: index, ...delta }));
+    const proxyDeltas = this.drainStates(this.proxies).map(({ index, delta }) => ({ proxyIndex: index, ...delta }));
+    this.samplesSinceDrain = 0;
+    return { deltas, proxyDeltas };
+  }
+
+  private drainStates(states: KindState[]): { index: number; delta: SlotDelta }[] {
+    const drained: { index: number; delta: SlotDelta }[] = [];
+    states.forEach((state, index) => {
+      if (!state.touched) return;
       const histograms: Partial<Record<HistogramName, BucketCounts>> = {};
       for (const name of HISTOGRAM_NAMES) {
-        const h = kind.histograms[name];
+        const h = state.histograms[name];
         if (h.totalCount > 0) histograms[name] = takeBucketCounts(h);
       }
       if (this.serviceTimeIsLatency && histograms.latency !== undefined) histograms.serviceTime = histograms.latency;
-      deltas.push({ kindIndex, counters: kind.counters, histograms });
-      kind.counters = emptyCounters();
-      kind.touched = false;
+      drained.push({ index, delta: { counters: state.counters, histograms } });
+      state.counters = emptyCounters();
+      state.touched = false;
     });
-    this.samplesSinceDrain = 0;
-    return deltas;
+    return drained;
   }
 
   private kind(kindIndex: number): KindState {
-    const kind = this.kinds[kindIndex];
-    if (!kind) throw new RangeError(`no request kind ${kindIndex}`);
-    kind.touched = true;
-    return kind;
+    return touch(this.kinds[kindIndex], `request kind ${kindIndex}`);
   }
+
+  private proxy(proxyIndex: number): KindState {
+    return touch(this.proxies[proxyIndex], `proxy ${proxyIndex}`);
+  }
+}
+
+function newState(): KindState {
+  return { counters: emptyCounters(), histograms: emptyHistograms(), touched: false };
+}
+
+function touch(state: KindState | undefined, what: string): KindState {
+  if (!state) throw new RangeError(`no ${what}`);
+  state.touched = true;
+  return state;
 }
 
 /** HDR histograms take integers; a sub-microsecond duration still counts as 1 µs. */

@@ -9,13 +9,16 @@ import type { AggregatedKind } from '../recorder/aggregator.js';
 import type { WorkerHealth } from '../recorder/batch.js';
 import type { HarnessUsage } from '../recorder/harness-monitor.js';
 import { reportConfig, type RunConfig } from '../config/run-config.js';
-import type { ProxySet } from '../../core/proxy-set.js';
+import { proxiesOf, type ProxySet } from '../../core/proxy-set.js';
+import { formatProxyEndpoint } from '../../core/proxy-url.js';
 import { toolVersion } from '../../core/tool-version.js';
 import { shardShare } from '../config/shard-share.js';
 
 /** The figures a finished phase of a run leaves for the report. */
 export interface PhaseResult {
   readonly kinds: ReadonlyMap<string, AggregatedKind>;
+  /** Per proxy, by its index in the driven proxies' list: the same requests, seen per proxy. Absent: not recorded. */
+  readonly proxies?: readonly AggregatedKind[];
   readonly series: readonly SeriesPoint[];
   readonly measuredMs: number;
 }
@@ -60,6 +63,22 @@ function byKindStats(phase: PhaseResult, config: RunConfig): Record<string, Stat
     byKind[name] = { ...buildStats(kind.counters, kind.histograms, phase.measuredMs), verification: verification.get(name) ?? 'bytes' };
   }
   return byKind;
+}
+
+/**
+ * One Stats block per driven proxy, keyed by its URL as the config shows it (password `***`), in
+ * the config's order; undefined when the run drove no proxy or the phase kept no per-proxy figures.
+ */
+function byProxyStats(phase: PhaseResult, driven: ProxySet): Record<string, Stats> | undefined {
+  const endpoints = proxiesOf(driven);
+  const proxies = phase.proxies;
+  if (endpoints.length === 0 || proxies === undefined || proxies.length !== endpoints.length) return undefined;
+  const byProxy: Record<string, Stats> = {};
+  endpoints.forEach((endpoint, i) => {
+    const figures = proxies[i]!;
+    byProxy[formatProxyEndpoint(endpoint)] = buildStats(figures.counters, figures.histograms, phase.measuredMs);
+  });
+  return byProxy;
 }
 
 /** The environment the run happened in. */
@@ -148,6 +167,7 @@ export function buildReport(inputs: ReportInputs): Report {
     byProtocol[protocol] = statsOf(names.map((n) => proxied.kinds.get(n)!).filter(Boolean), proxied.measuredMs);
   }
   const byKind = byKindStats(proxied, config);
+  const byProxy = byProxyStats(proxied, inputs.drivenProxies ?? config.proxies);
   let directBaseline: Report['directBaseline'];
   if (inputs.direct) {
     const directByKind = byKindStats(inputs.direct, config);
@@ -169,6 +189,7 @@ export function buildReport(inputs: ReportInputs): Report {
     totals,
     byKind,
     byProtocol,
+    ...(byProxy ? { byProxy } : {}),
     series: proxied.series,
     harness: inputs.harness,
     sut: inputs.sut,

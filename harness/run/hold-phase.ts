@@ -19,7 +19,7 @@ import { heldTunnels } from '../hold/held-tunnels.js';
 import { heldWebSockets } from '../hold/held-websocket.js';
 import type { RequestMixEntry } from '../../core/scenario.js';
 import type { OriginAddress } from '../../core/request.js';
-import { proxyFor } from '../../core/proxy-set.js';
+import { poolOf, proxyKindFor } from '../../core/proxy-set.js';
 
 /** What a hold phase leaves for run(): a load phase's figures (the trickle requests) and the held connections. */
 export interface HoldPhaseOutcome extends PhaseResult {
@@ -49,10 +49,10 @@ export async function runHoldPhase(
   // A shard holds its share, as it takes its share of a request loop's load.
   const connections = shardShare(config).connections ?? hold.connections;
   const kind = config.scenario.mix[0]!;
-  const route = heldRoute(config, endpoints);
+  const routes = heldRoutes(config, endpoints);
   const fdLimit = openFilesLimit();
   const maxOpen = fdBudget(fdLimit, HOLD_DEFAULTS.reserveFds);
-  const recorder = new TrickleRecorder(kind.kind);
+  const recorder = new TrickleRecorder(kind.kind, endpoints.proxies.members.length);
   const monitor = monitors.sut.monitor;
   // Shards of a distributed run start opening together (--start-at), as their request loops would.
   if (config.startAtMs !== undefined) await delay(Math.max(0, config.startAtMs - Date.now()), undefined, signal ? { signal } : {}).catch(() => undefined);
@@ -60,14 +60,14 @@ export async function runHoldPhase(
   await monitors.harness.markMeasureStart();
   monitor?.markMeasureStart();
   const outcome = await holdConnections({
-    route,
-    strategy: heldStrategy(config, route, kind),
+    routes: routes.map((r) => r.route),
+    strategies: routes.map((r) => heldStrategy(config, r.route, kind)),
     connections,
     holdMs: hold.holdMs,
     ...(maxOpen !== undefined ? { maxOpen } : {}),
     ...(hold.trickleIntervalMs !== undefined
       ? {
-          trickle: { intervalMs: hold.trickleIntervalMs, record: (o) => recorder.record(o) },
+          trickle: { intervalMs: hold.trickleIntervalMs, record: (o, routeIndex) => recorder.record(o, routes[routeIndex]!.proxyIndex) },
         }
       : {}),
     ...(monitor ? { sampleSutRssMiB: () => monitor.sampleRssMiB() } : {}),
@@ -90,8 +90,8 @@ export async function runHoldPhase(
     ? `${held.errors.harness_limit ?? 0} connection(s) failed on the harness's own limit, not the proxy's. ${held.hint}`
     : fdLimitWarning(connections, fdLimit, HOLD_DEFAULTS.reserveFds, config.embeddedProxies);
   const warnings: ReportWarning[] = limitWarning ? [{ code: 'harness_limit', message: limitWarning }] : [];
-  const { kinds, series } = recorder.finish();
-  return { kinds, series, measuredMs: Math.max(1, held.holdMs), health: [], usage, startAtWallMs, interrupted: outcome.interrupted, held, warnings };
+  const { kinds, proxies, series } = recorder.finish();
+  return { kinds, proxies, series, measuredMs: Math.max(1, held.holdMs), health: [], usage, startAtWallMs, interrupted: outcome.interrupted, held, warnings };
 }
 
 /**
@@ -109,19 +109,27 @@ function heldStrategy(config: RunConfig, route: TunnelRoute, kind: RequestMixEnt
   return heldTunnels(route, prepareTrickleRequest(route, bodyBytes, seed));
 }
 
-/** Where the held connections go: the scenario's origin (the WebSocket echo for held WebSockets), through the proxy its protocol needs. */
-function heldRoute(config: RunConfig, endpoints: RunEndpoints): TunnelRoute {
+/**
+ * Where the held connections go: the scenario's origin (the WebSocket echo for held WebSockets),
+ * through each proxy of the pool its protocol needs (one route when direct), with the proxy's
+ * index for the report's byProxy.
+ */
+function heldRoutes(config: RunConfig, endpoints: RunEndpoints): { route: TunnelRoute; proxyIndex?: number }[] {
   const hold = config.hold!;
   const origin = hold.held === 'websocket' ? webSocketEchoOf(endpoints, hold.origin) : hold.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
   if (!origin) throw new Error(`no ${hold.origin} ${hold.held === 'websocket' ? 'WebSocket echo' : 'origin'} was started for the hold`);
-  const proxy = proxyFor(endpoints.proxies, hold.protocol);
-  return {
-    protocol: hold.protocol,
-    ...(proxy ? { proxy } : {}),
-    origin,
-    ...(endpoints.originCaPem ? { originCaPem: endpoints.originCaPem } : {}),
-    timeouts: config.timeouts,
-  };
+  const kind = proxyKindFor(hold.protocol);
+  const members = kind === undefined ? [undefined] : poolOf(endpoints.proxies, kind);
+  return members.map((m) => ({
+    route: {
+      protocol: hold.protocol,
+      ...(m ? { proxy: m.member.endpoint } : {}),
+      origin,
+      ...(endpoints.originCaPem ? { originCaPem: endpoints.originCaPem } : {}),
+      timeouts: config.timeouts,
+    },
+    ...(m ? { proxyIndex: m.index } : {}),
+  }));
 }
 
 /** The WebSocket echo (ws:// for http, wss:// for https) as the origin of held WebSockets. */

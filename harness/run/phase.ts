@@ -25,7 +25,7 @@ export async function runPhase(
   protocolOverride?: Protocol,
 ): Promise<LoadPhaseOutcome> {
   const plans = planWorkers(config, endpoints, protocolOverride);
-  const aggregator = new Aggregator(config.scenario.mix.map((m) => m.kind), plans.length);
+  const aggregator = new Aggregator(config.scenario.mix.map((m) => m.kind), plans.length, protocolOverride ? 0 : endpoints.proxies.members.length);
   let startAtWallMs = Date.now();
   const timers: NodeJS.Timeout[] = [];
   let measureStarted: Promise<void> | undefined;
@@ -58,6 +58,7 @@ export async function runPhase(
     const measuredMs = Math.max(1, pool.measuredEndWallMs - measureStartWallMs);
     return {
       kinds: aggregator.kinds(),
+      ...(protocolOverride ? {} : { proxies: aggregator.proxies() }),
       series: aggregator.finishSeries(),
       measuredMs,
       health: pool.health,

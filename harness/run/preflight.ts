@@ -8,6 +8,8 @@ import type { Report } from '../../reports/schema.js';
 import { checkThresholdsApply, messageKindsOf } from '../../reports/thresholds/check-applicable.js';
 import { parseThreshold, type Threshold } from '../../reports/thresholds/parse-threshold.js';
 import type { RunConfig } from '../config/run-config.js';
+import { proxiesOf, proxyKindsNeeded } from '../../core/proxy-set.js';
+import { formatProxyEndpoint } from '../../core/proxy-url.js';
 import type { RunOptions } from '../config/run-options.js';
 
 /** What a run needs decided before its load starts, all of it checked. */
@@ -40,6 +42,8 @@ export async function preflight(config: RunConfig, options: RunOptions): Promise
     messageKinds: messageKindsOf(config.scenario.mix),
     sutSampled: config.embeddedProxies || config.sut !== undefined,
     holds: config.hold !== undefined,
+    ...(config.embeddedProxies ? {} : { proxies: proxiesOf(config.proxies).map(formatProxyEndpoint) }),
+    proxyCount: config.embeddedProxies ? proxyKindsNeeded(config.scenario).size : config.proxies.members.length,
   });
   // Parsed here only to refuse a bad one before the load; compareReports takes them as written.
   new ToleranceTable(toleranceTexts);

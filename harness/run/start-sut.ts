@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { startReferenceProxies } from '../../mock-targets/proxies/reference-proxies.js';
-import { proxiesOf, proxyKindsNeeded, type ProxySet } from '../../core/proxy-set.js';
+import { proxiesOf, proxyKindsNeeded, proxySetOf, type ProxySet } from '../../core/proxy-set.js';
 import type { SutResources } from '../../reports/schema.js';
 import { redactProxyUrl, type ProxyEndpoint } from '../../core/proxy-url.js';
 import { SutError, UsageError } from '../../core/errors.js';
@@ -50,7 +50,7 @@ export async function startRunSut(config: RunConfig, targets: RunTargets): Promi
     const proxies = await startReferenceProxies({ http: needed.has('http'), socks5: needed.has('socks5'), allow });
     const monitor = monitorOf(proxies.pid);
     return {
-      proxies: { ...(proxies.http ? { http: proxies.http } : {}), ...(proxies.socks5 ? { socks5: proxies.socks5 } : {}) },
+      proxies: proxySetOf([proxies.http, proxies.socks5].filter((p) => p !== undefined), config.proxies.pick),
       monitor,
       source: 'embedded',
       command: 'proxybench reference proxies',

@@ -2,7 +2,9 @@ import { bodySha256Hex } from '../../core/origin-wire/deterministic-body.js';
 import { delayPath, downloadPath, ECHO_DIGEST_PATH } from '../../core/origin-wire/origin-paths.js';
 import { isStreamOperation, type Protocol, type RequestMixEntry, type Stage, type StreamOperation } from '../../core/scenario.js';
 import { streamTargetNameOf, type PreparedExchange, type StreamTargets } from '../../core/exchange.js';
-import { proxyFor, type ProxySet } from '../../core/proxy-set.js';
+import { poolOf, proxyKindFor, type ProxyKind, type ProxySet } from '../../core/proxy-set.js';
+import type { ProxyPick } from '../../core/proxy-pick.js';
+import type { ProxyEndpoint } from '../../core/proxy-url.js';
 import { userTargetRequest } from '../../core/user-target.js';
 import { RECORDER_DEFAULTS } from '../recorder/recorder.js';
 import type { OriginAddress, PreparedRequest } from '../../core/request.js';
@@ -11,24 +13,33 @@ import { shardShare, splitEvenly, type ShardShare } from '../config/shard-share.
 import type { BackoffOptions, LoadModel } from '../../core/run-settings.js';
 import type { ExchangerOptions, TransportOptions } from '../transports/index.js';
 
+/** Where one request of a kind goes: through one member of its kind's pool (or direct). */
+export interface KindRoute {
+  /** Index into {@link WorkerPlan.transports} (a request) or {@link WorkerPlan.exchangers} (an exchange). */
+  readonly index: number;
+  /** The proxy's index in the run's proxy list, under which the request is recorded; absent when direct. */
+  readonly proxyIndex?: number;
+}
+
 /** One request kind as a worker runs it: an HTTP request through a transport, or an exchange through an exchanger. */
 export type WorkerKind = {
   readonly kind: string;
   readonly weight: number;
+  /** Index into {@link WorkerPlan.pools}: the pool a route is picked from per request; absent when direct. */
+  readonly pool?: number;
+  /** One per member of the pool, in pool order (one route when direct). */
+  readonly routes: readonly KindRoute[];
 } & (
-  | {
-      readonly type: 'request';
-      /** Index into {@link WorkerPlan.transports}. */
-      readonly transportIndex: number;
-      readonly request: PreparedRequest;
-    }
-  | {
-      readonly type: 'exchange';
-      /** Index into {@link WorkerPlan.exchangers}. */
-      readonly exchangerIndex: number;
-      readonly exchange: PreparedExchange;
-    }
+  | { readonly type: 'request'; readonly request: PreparedRequest }
+  | { readonly type: 'exchange'; readonly exchange: PreparedExchange }
 );
+
+/** A pool of proxies of one kind, as a worker picks from it. */
+export interface WorkerPool {
+  readonly kind: ProxyKind;
+  /** Each member's weight, in pool order. */
+  readonly weights: readonly number[];
+}
 
 /** A worker's share of the load. */
 export type WorkerLoad = LoadModel;
@@ -38,8 +49,13 @@ export interface WorkerPlan {
   readonly workerIndex: number;
   readonly kinds: readonly WorkerKind[];
   readonly transports: readonly TransportOptions[];
-  /** One per protocol the mix's stream operations go through. */
+  /** One per protocol the mix's stream operations go through and proxy they use. */
   readonly exchangers: readonly ExchangerOptions[];
+  /** The pools the kinds pick from (one per proxy kind the mix uses). */
+  readonly pools: readonly WorkerPool[];
+  readonly proxyPick: ProxyPick;
+  /** Proxies in the run's list: the recorder keeps figures for each. */
+  readonly proxyCount: number;
   readonly load: WorkerLoad;
   readonly warmupMs: number;
   readonly durationMs: number;
@@ -76,17 +92,26 @@ export function planWorkers(config: RunConfig, endpoints: RunEndpoints, protocol
   const requestShares = share.requests !== undefined ? splitEvenly(share.requests, loads.length) : undefined;
   const transports: TransportOptions[] = [];
   const exchangers: ExchangerOptions[] = [];
+  const pools: WorkerPool[] = [];
   const kinds: WorkerKind[] = mix.map((entry, kindIndex) => {
     const seed = seedFor(config.seed, kindIndex);
+    const { pool, members } = poolFor(endpoints.proxies, entry.protocol, pools);
+    const base = { kind: entry.kind, weight: entry.weight, ...(pool !== undefined ? { pool } : {}) };
     if (isStreamOperation(entry.operation)) {
-      let exchangerIndex = exchangers.findIndex((e) => e.protocol === entry.protocol);
-      if (exchangerIndex < 0) exchangerIndex = exchangers.push(exchangerOptions(config, endpoints, entry.protocol)) - 1;
-      return { kind: entry.kind, weight: entry.weight, type: 'exchange', exchangerIndex, exchange: prepareExchange(entry, entry.operation, endpoints, seed) };
+      // One exchanger per (protocol, proxy): each member's streams are its own.
+      const routes = members.map(({ proxy, proxyIndex }) => ({
+        index: indexOf(exchangers, (e) => e.protocol === entry.protocol && e.proxy === proxy, () => exchangerOptions(config, endpoints, entry.protocol, proxy)),
+        ...(proxyIndex !== undefined ? { proxyIndex } : {}),
+      }));
+      return { ...base, routes, type: 'exchange', exchange: prepareExchange(entry, entry.operation, endpoints, seed) };
     }
-    const options = transportOptions(config, endpoints, entry);
-    let transportIndex = transports.findIndex((t) => t.protocol === options.protocol && t.origin === options.origin);
-    if (transportIndex < 0) transportIndex = transports.push(options) - 1;
-    return { kind: entry.kind, weight: entry.weight, type: 'request', transportIndex, request: prepareRequest(entry, endpoints, seed) };
+    // One transport per (protocol, origin, proxy): connections are reused within a member only.
+    const routes = members.map(({ proxy, proxyIndex }) => {
+      const options = transportOptions(config, endpoints, entry, proxy);
+      const index = indexOf(transports, (t) => t.protocol === options.protocol && t.origin === options.origin && t.proxy === proxy, () => options);
+      return { index, ...(proxyIndex !== undefined ? { proxyIndex } : {}) };
+    });
+    return { ...base, routes, type: 'request', request: prepareRequest(entry, endpoints, seed) };
   });
   return loads.map((load, workerIndex) => {
     const connectionBound = load.model === 'closed' ? Math.max(load.concurrency, ...(load.stages ?? []).map((s) => s.target)) : load.maxInFlight;
@@ -95,6 +120,9 @@ export function planWorkers(config: RunConfig, endpoints: RunEndpoints, protocol
       kinds,
       transports: transports.map((t) => ({ ...t, maxConnections: Math.max(1, Math.ceil(connectionBound)) })),
       exchangers,
+      pools,
+      proxyPick: endpoints.proxies.pick,
+      proxyCount: endpoints.proxies.members.length,
       load,
       warmupMs: config.warmupMs,
       durationMs: config.durationMs,
@@ -134,11 +162,26 @@ function splitLoad(load: ShardShare['load'], configuredWorkers: number): WorkerL
   });
 }
 
-function transportOptions(config: RunConfig, endpoints: RunEndpoints, entry: RequestMixEntry): TransportOptions {
-  if (entry.operation.op === 'get-target') return targetTransportOptions(config, endpoints, entry, entry.operation.url);
+/** The members a protocol's requests go through (one `undefined` proxy when direct), and its pool's index in `pools` (added once). */
+function poolFor(proxies: ProxySet, protocol: Protocol, pools: WorkerPool[]): { pool?: number; members: { proxy?: ProxyEndpoint; proxyIndex?: number }[] } {
+  const kind = proxyKindFor(protocol);
+  if (kind === undefined) return { members: [{}] };
+  const pool = poolOf(proxies, kind);
+  if (pool.length === 0) throw new Error(`no ${kind} proxy was given for ${protocol}`);
+  const index = indexOf(pools, (p) => p.kind === kind, () => ({ kind, weights: pool.map(({ member }) => member.weight) }));
+  return { pool: index, members: pool.map(({ member, index: proxyIndex }) => ({ proxy: member.endpoint, proxyIndex })) };
+}
+
+/** The index of the first item `matches`; `create`d and appended when none does. */
+function indexOf<T>(items: T[], matches: (item: T) => boolean, create: () => T): number {
+  const found = items.findIndex(matches);
+  return found >= 0 ? found : items.push(create()) - 1;
+}
+
+function transportOptions(config: RunConfig, endpoints: RunEndpoints, entry: RequestMixEntry, proxy: ProxyEndpoint | undefined): TransportOptions {
+  if (entry.operation.op === 'get-target') return targetTransportOptions(config, entry, entry.operation.url, proxy);
   const origin = entry.origin === 'https' ? endpoints.origins.https : endpoints.origins.http;
   if (!origin) throw new Error(`no ${entry.origin} origin was started for '${entry.kind}'`);
-  const proxy = proxyFor(endpoints.proxies, entry.protocol);
   return {
     protocol: entry.protocol,
     ...(proxy ? { proxy } : {}),
@@ -151,8 +194,7 @@ function transportOptions(config: RunConfig, endpoints: RunEndpoints, entry: Req
 }
 
 /** A user's own target: its origin is its URL's, trusted by the system CAs and `--target-ca` (never the mock CA). */
-function targetTransportOptions(config: RunConfig, endpoints: RunEndpoints, entry: RequestMixEntry, url: string): TransportOptions {
-  const proxy = proxyFor(endpoints.proxies, entry.protocol);
+function targetTransportOptions(config: RunConfig, entry: RequestMixEntry, url: string, proxy: ProxyEndpoint | undefined): TransportOptions {
   const caPem = config.userTargets?.caPem;
   return {
     protocol: entry.protocol,
@@ -165,8 +207,7 @@ function targetTransportOptions(config: RunConfig, endpoints: RunEndpoints, entr
   };
 }
 
-function exchangerOptions(config: RunConfig, endpoints: RunEndpoints, protocol: Protocol): ExchangerOptions {
-  const proxy = proxyFor(endpoints.proxies, protocol);
+function exchangerOptions(config: RunConfig, endpoints: RunEndpoints, protocol: Protocol, proxy: ProxyEndpoint | undefined): ExchangerOptions {
   return {
     protocol,
     ...(proxy ? { proxy } : {}),

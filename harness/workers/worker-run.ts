@@ -6,7 +6,8 @@ import { constantPacer, stagedPacer } from '../load/pacer.js';
 import { Recorder } from '../recorder/recorder.js';
 import type { BatchMessage, WorkerHealth, WorkerMessage } from '../recorder/batch.js';
 import { WeightedChoice } from './weighted-choice.js';
-import type { WorkerPlan } from './worker-plan.js';
+import type { KindRoute, WorkerPlan } from './worker-plan.js';
+import { createMemberPicker, type MemberPicker } from '../../core/proxy-pick.js';
 import { workerFaultHook } from './fault-injection.js';
 import { createExchanger, createTransport, type Exchanger, type Transport } from '../transports/index.js';
 import type { RttSink } from '../../core/exchange.js';
@@ -43,8 +44,10 @@ export class WorkerRun {
   private readonly backoffJitter: () => number;
   private readonly transports: Transport[];
   private readonly exchangers: Exchanger[];
-  /** Per kind: records a measured exchange's message round trips into its `rtt` histogram. */
-  private readonly rttSinks: RttSink[];
+  /** Per kind and route: records a measured exchange's message round trips into its `rtt` histograms. */
+  private readonly rttSinks: RttSink[][];
+  /** One per pool of the plan: which member the next request of that pool's kind goes through. */
+  private readonly pickers: MemberPicker[];
   private readonly stop = new AbortController();
   private readonly clock: Clock = systemClock;
   private inFlight = 0;
@@ -54,7 +57,9 @@ export class WorkerRun {
   private currentSecond = 0;
   private lastPostedSecond = 0;
   private lastFailedKind = 0;
+  private lastFailedProxy: number | undefined;
   private pendingKind = -1;
+  private pendingRoute: KindRoute | undefined;
   private measureStartMs = Infinity;
   private stoppedStartingAtMs: number | undefined;
   /** Tests only: see fault-injection.ts. */
@@ -64,12 +69,14 @@ export class WorkerRun {
     private readonly plan: WorkerPlan,
     private readonly post: (message: WorkerMessage) => void,
   ) {
-    this.recorder = new Recorder(plan.kinds.length, plan.load.model === 'closed');
+    this.recorder = new Recorder(plan.kinds.length, plan.load.model === 'closed', plan.proxyCount);
     this.choice = new WeightedChoice(plan.kinds.map((k) => k.weight), plan.seed);
     this.backoffJitter = backoffRandom(plan.seed);
     this.transports = plan.transports.map((options) => createTransport(options));
     this.exchangers = plan.exchangers.map((options) => createExchanger(options));
-    this.rttSinks = plan.kinds.map((_, kindIndex) => (rttUs) => this.recorder.recordRtt(kindIndex, rttUs));
+    this.rttSinks = plan.kinds.map((kind, kindIndex) => kind.routes.map((route) => (rttUs: number) => this.recorder.recordRtt(kindIndex, rttUs, route.proxyIndex)));
+    // Each pool its own stream of the worker's seed, apart from the mix's and the backoff's.
+    this.pickers = plan.pools.map((pool, i) => createMemberPicker(plan.proxyPick, pool.weights, (plan.seed + (i + 1) * 0x9e37_79b9) >>> 0));
     this.afterRequest = workerFaultHook(plan.workerIndex);
   }
 
@@ -137,25 +144,36 @@ export class WorkerRun {
     return {
       fire: (intendedStartMs) => this.fire(intendedStartMs),
       onBackoff: () => {
-        if (this.clock.now() >= this.measureStartMs) this.recorder.countBackoff(this.lastFailedKind);
+        if (this.clock.now() >= this.measureStartMs) this.recorder.countBackoff(this.lastFailedKind, this.lastFailedProxy);
       },
       onLate: (intendedStartMs) => {
         if (intendedStartMs < this.measureStartMs) return;
-        // Attribute to the kind this late request will be, so counts per kind stay consistent.
+        // Attribute to the kind (and proxy) this late request will be, so counts per kind stay consistent.
         this.pendingKind = this.choice.next();
-        this.recorder.countLate(this.pendingKind);
+        this.pendingRoute = this.routeOf(this.pendingKind);
+        this.recorder.countLate(this.pendingKind, this.pendingRoute.proxyIndex);
       },
       onDropped: (intendedStartMs, cause) => {
         if (intendedStartMs < this.measureStartMs) return;
-        this.recorder.countDropped(this.choice.next());
+        // A dropped request is owed by the proxy it would have gone through: the pick moves on as if it went.
+        const kindIndex = this.choice.next();
+        this.recorder.countDropped(kindIndex, this.routeOf(kindIndex).proxyIndex);
         if (cause === 'backoff') this.backoffDrops++;
       },
     };
   }
 
+  /** The route of the next request of `kindIndex`: a member of its pool, picked by the plan's policy. */
+  private routeOf(kindIndex: number): KindRoute {
+    const kind = this.plan.kinds[kindIndex]!;
+    return kind.pool === undefined ? kind.routes[0]! : kind.routes[this.pickers[kind.pool]!.next()]!;
+  }
+
   private async fire(intendedStartMs: number): Promise<FireResult> {
     const kindIndex = this.pendingKind >= 0 ? this.pendingKind : this.choice.next();
+    const route = this.pendingKind >= 0 && this.pendingRoute ? this.pendingRoute : this.routeOf(kindIndex);
     this.pendingKind = -1;
+    this.pendingRoute = undefined;
     const kind = this.plan.kinds[kindIndex]!;
     const measured = intendedStartMs >= this.measureStartMs;
     if (measured && this.plan.maxRequests !== undefined && ++this.measuredStarted >= this.plan.maxRequests) {
@@ -165,11 +183,14 @@ export class WorkerRun {
     this.inFlight++;
     const sentAtMs = this.clock.now();
     const outcome = kind.type === 'request'
-      ? await this.transports[kind.transportIndex]!.execute(kind.request)
-      : await this.exchangers[kind.exchangerIndex]!.execute(kind.exchange, measured ? this.rttSinks[kindIndex]! : ignoreRtt);
+      ? await this.transports[route.index]!.execute(kind.request)
+      : await this.exchangers[route.index]!.execute(kind.exchange, measured ? this.rttSinks[kindIndex]![kind.routes.indexOf(route)]! : ignoreRtt);
     this.inFlight--;
     this.afterRequest?.();
-    if (!outcome.ok) this.lastFailedKind = kindIndex;
+    if (!outcome.ok) {
+      this.lastFailedKind = kindIndex;
+      this.lastFailedProxy = route.proxyIndex;
+    }
     if (!measured) {
       // Warm-up requests are in no figure, not even the setup phases of the connections they open:
       // those would outnumber connections.opened, which counts what measured requests opened.
@@ -178,7 +199,7 @@ export class WorkerRun {
     }
     this.rollSecond();
     // Coordinated omission: latency counts from when the request was due, not when it was sent.
-    this.recorder.record(kindIndex, outcome, outcome.totalUs + (sentAtMs - intendedStartMs) * 1000);
+    this.recorder.record(kindIndex, outcome, outcome.totalUs + (sentAtMs - intendedStartMs) * 1000, route.proxyIndex);
     if (this.recorder.pendingSamples >= this.plan.batchMaxSamples) this.flush();
     return outcome;
   }
@@ -206,7 +227,7 @@ export class WorkerRun {
   }
 
   private flush(): void {
-    const deltas = this.recorder.drain();
+    const { deltas, proxyDeltas } = this.recorder.drainBatch();
     if (deltas.length === 0) return;
     this.lastPostedSecond = this.currentSecond;
     const batch: BatchMessage = {
@@ -214,6 +235,7 @@ export class WorkerRun {
       workerIndex: this.plan.workerIndex,
       second: this.currentSecond,
       deltas,
+      ...(proxyDeltas.length > 0 ? { proxyDeltas } : {}),
       inFlight: this.inFlight,
     };
     this.post(batch);

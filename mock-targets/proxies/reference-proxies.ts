@@ -1,8 +1,7 @@
-import type { ProxyCredentials } from '../../core/proxy-url.js';
+import type { HttpProxyEndpoint, ProxyCredentials, Socks5ProxyEndpoint } from '../../core/proxy-url.js';
 import { startChildService } from '../child-service.js';
 import type { Destination } from './allowlist.js';
 import { isProxyProcessReply, type ProxyProcessConfig, type ProxyProcessReply } from './proxy-process-messages.js';
-import type { ProxySet } from '../../core/proxy-set.js';
 
 /** What to start in the reference proxies' child process. */
 export interface ReferenceProxiesOptions {
@@ -29,9 +28,9 @@ export interface RunningReferenceProxies {
   /** The child process to sample for RSS and CPU. */
   readonly pid: number;
   /** `{ kind: 'http', host: '127.0.0.1', port, auth? }` when asked for. */
-  readonly http?: ProxySet['http'];
+  readonly http?: HttpProxyEndpoint;
   /** `{ kind: 'socks5', host: '127.0.0.1', port, resolveAtProxy: false, auth? }` when asked for. */
-  readonly socks5?: ProxySet['socks5'];
+  readonly socks5?: Socks5ProxyEndpoint;
   /** Spawn to ready, ms. */
   readonly startupMs: number;
   /** Resolves when the child exits, on stop() or early (a crash during the run). */

@@ -24,7 +24,7 @@ export type Verdict = 'regression' | 'improvement' | 'no change';
 
 /** One metric of one scope, before and after. */
 export interface MetricComparison {
-  /** `total` or a request kind. */
+  /** `total`, a request kind, or one proxy of a pool as `proxy[<its URL>]`. */
   readonly scope: string;
   readonly metric: string;
   /** Baseline value in the metric's report unit (ms, 0..1, req/s, MiB…). */
@@ -91,14 +91,15 @@ export function compareReports(baseline: Report, current: Report, options: Compa
   if (!(alpha > 0 && alpha < 1)) throw new UsageError('--alpha', `expects a significance level between 0 and 1, e.g. 0.05 (got ${alpha})`);
   const tolerances = new ToleranceTable(options.tolerances ?? []);
   const kinds = Object.keys(baseline.byKind).filter((kind) => current.byKind[kind] !== undefined);
+  const proxies = comparedProxies(baseline, current).filter((url) => current.byProxy![url] !== undefined).map(proxyScope);
   for (const scope of tolerances.scopes()) {
-    if (scope !== 'total' && !kinds.includes(scope)) {
+    if (scope !== 'total' && !kinds.includes(scope) && !proxies.includes(scope)) {
       throw new UsageError('--threshold', `a tolerance names request kind '${scope}', which is not in both reports (kinds: ${kinds.join(', ') || 'none'})`);
     }
   }
   const context: Context = { tolerances, alpha, cache: new Map() };
   const metrics: MetricComparison[] = [];
-  for (const scope of ['total', ...kinds]) metrics.push(...compareScope(baseline, current, scope, context));
+  for (const scope of ['total', ...kinds, ...proxies]) metrics.push(...compareScope(baseline, current, scope, context));
   if (baseline.sut && current.sut) {
     const before = scopeData(baseline, 'total');
     const after = scopeData(current, 'total');
@@ -147,8 +148,25 @@ function identity(report: Report): ReportIdentity {
   return { scenario: report.scenario, startedAt: report.startedAt, version: report.tool.version };
 }
 
+/** The compare scope of one proxy's figures: `proxy[<its URL>]` (no request kind starts with `proxy[`). */
+function proxyScope(url: string): string {
+  return `proxy[${url}]`;
+}
+
+/**
+ * The baseline's proxies whose figures are compared: those of a pool (a report with more than one
+ * proxy; with one, its figures are the total's again), of proxies given by URL (the embedded
+ * proxies' ports change from run to run, so their URLs match nothing).
+ */
+function comparedProxies(baseline: Report, current: Report): string[] {
+  const pooled = (r: Report): boolean => !r.config.embeddedProxies && Object.keys(r.byProxy ?? {}).length > 1;
+  return pooled(baseline) && pooled(current) ? Object.keys(baseline.byProxy!) : [];
+}
+
 function scopeData(report: Report, scope: string): ScopeData {
-  const stats = scope === 'total' ? report.totals : report.byKind[scope];
+  const stats = scope === 'total'
+    ? report.totals
+    : scope.startsWith('proxy[') ? report.byProxy?.[scope.slice('proxy['.length, -1)] : report.byKind[scope];
   if (!stats) throw new Error(`scope ${scope} missing`);
   return { report, scope, stats, series: scopeSeries(report, scope) };
 }
@@ -245,6 +263,11 @@ function notesOn(baseline: Report, current: Report): string[] {
   const onlyAfter = kindsOnly(current, baseline);
   if (onlyBefore.length > 0) notes.push(`request kinds only in the baseline, not compared: ${onlyBefore.join(', ')}`);
   if (onlyAfter.length > 0) notes.push(`request kinds only in the current report, not compared: ${onlyAfter.join(', ')}`);
+  const proxiesOnly = (a: Report, b: Report): string[] => comparedProxies(a, b).filter((url) => b.byProxy![url] === undefined);
+  const proxiesBefore = proxiesOnly(baseline, current);
+  const proxiesAfter = proxiesOnly(current, baseline);
+  if (proxiesBefore.length > 0) notes.push(`proxies only in the baseline, not compared: ${proxiesBefore.join(', ')}`);
+  if (proxiesAfter.length > 0) notes.push(`proxies only in the current report, not compared: ${proxiesAfter.join(', ')}`);
   if (baseline.scenario !== current.scenario) notes.push(`different scenarios compared (--force): '${baseline.scenario}' and '${current.scenario}'`);
   if (baseline.tool.version !== current.tool.version) notes.push(`made by different proxybench versions: ${baseline.tool.version} and ${current.tool.version}`);
   if (!baseline.sut || !current.sut) notes.push('SUT resources not compared: a report has no SUT samples');

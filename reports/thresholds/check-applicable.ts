@@ -2,6 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import type { RequestMixEntry } from '../../core/scenario.js';
 import { metricDefinition } from './metrics.js';
 import type { Threshold } from './parse-threshold.js';
+import { selectProxy } from './proxy-selector.js';
 
 /** What a run will measure, as far as thresholds care: known before the load starts. */
 export interface MeasuredScope {
@@ -14,6 +15,14 @@ export interface MeasuredScope {
   readonly sutSampled: boolean;
   /** True for a hold run (`many-connections`), the only one with `held.*` figures. */
   readonly holds: boolean;
+  /**
+   * The proxies the run will drive, as the report's `config.proxies` will list them; undefined when
+   * only their number is known before the load (the embedded proxies' ports). Absent with
+   * `proxyCount`: proxy thresholds are not checked before the load.
+   */
+  readonly proxies?: readonly string[];
+  /** How many proxies the run will drive. */
+  readonly proxyCount?: number;
 }
 
 /** Operations that send messages and so fill a Stats block's message figures (reports/stats.ts). */
@@ -41,6 +50,7 @@ export function checkThresholdsApply(thresholds: readonly Threshold[], scope: Me
     if (t.metric.startsWith('sut.') && !scope.sutSampled) {
       throw new UsageError(field, `'${t.expression}' needs the proxy's process sampled: add --sut "<command>" or --sut-pid PID (or give no --proxy to use the embedded proxies)`);
     }
+    if (t.proxy !== undefined) checkProxyApplies(t, scope, field);
     if (t.metric.startsWith('held.') && !scope.holds) {
       throw new UsageError(field, `'${t.expression}' applies only to hold scenarios such as many-connections; '${scope.scenario}' runs a request loop`);
     }
@@ -61,4 +71,21 @@ export function messageFigureProblem(t: Threshold, scope: Pick<MeasuredScope, 's
   }
   if (scope.messageKinds.length > 0) return undefined;
   return `'${t.expression}' is a message figure, and scenario '${scope.scenario}' has no kind that exchanges messages (${which})`;
+}
+
+/** A `proxy[…]` threshold names a proxy the run will drive: by position, or (given proxies) by address. */
+function checkProxyApplies(t: Threshold, scope: MeasuredScope, field: string): void {
+  const selector = t.proxy!;
+  if (scope.proxies !== undefined) {
+    const selected = selectProxy(selector, scope.proxies);
+    if ('problem' in selected) throw new UsageError(field, `'${t.expression}': ${selected.problem}`);
+    return;
+  }
+  if (scope.proxyCount === undefined) return;
+  if (!/^\d+$/.test(selector)) {
+    throw new UsageError(field, `'${t.expression}': the embedded proxies listen on addresses chosen when they start; name one by its position, e.g. proxy[0]`);
+  }
+  if (Number(selector) >= scope.proxyCount) {
+    throw new UsageError(field, `'${t.expression}': the run drives ${scope.proxyCount} proxies (positions 0 to ${scope.proxyCount - 1})`);
+  }
 }

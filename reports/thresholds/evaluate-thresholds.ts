@@ -4,6 +4,7 @@ import type { Report, Stats, ThresholdResult } from '../schema.js';
 import { metricDefinition, type MetricDefinition, type StatsMetric } from './metrics.js';
 import { messageFigureProblem, messageKindsOf } from './check-applicable.js';
 import type { Threshold } from './parse-threshold.js';
+import { selectProxy } from './proxy-selector.js';
 
 /**
  * Evaluates absolute thresholds against a report (k6's CI gate without a baseline). Each result
@@ -25,7 +26,7 @@ import type { Threshold } from './parse-threshold.js';
  */
 export function evaluateThresholds(report: Report, thresholds: readonly Threshold[]): ThresholdResult[] {
   return thresholds.map((threshold) => {
-    const { value, definition, stats } = measure(report, threshold);
+    const { value, definition, stats, proxy } = measure(report, threshold);
     const reason = value === null
       ? notMeasuredReason(threshold)
       : definition.scope === 'stats' && stats ? unmeasurableReason(definition, stats, threshold) : undefined;
@@ -33,6 +34,7 @@ export function evaluateThresholds(report: Report, thresholds: readonly Threshol
       expression: threshold.expression,
       metric: threshold.metric,
       ...(threshold.kind !== undefined ? { kind: threshold.kind } : {}),
+      ...(proxy !== undefined ? { proxy } : {}),
       op: threshold.op,
       limit: threshold.limit,
       value,
@@ -47,6 +49,8 @@ interface Measured {
   readonly value: number | null;
   readonly definition: MetricDefinition;
   readonly stats?: Stats;
+  /** The byProxy key read, for a threshold that names a proxy. */
+  readonly proxy?: string;
 }
 
 function measure(report: Report, threshold: Threshold): Measured {
@@ -63,6 +67,7 @@ function measure(report: Report, threshold: Threshold): Measured {
     }
     return { value, definition };
   }
+  if (threshold.proxy !== undefined) return measureProxy(report, threshold, definition, field);
   const stats = threshold.kind === undefined ? report.totals : report.byKind[threshold.kind];
   if (!stats) {
     const kinds = Object.keys(report.byKind).join(', ') || 'none';
@@ -83,6 +88,15 @@ function notMeasuredReason(threshold: Threshold): string {
   return `${name} not measured: no message was sent (every exchange failed before its first message)`;
 }
 
+/** A stats metric of the `byProxy` entry the threshold's `proxy[…]` prefix selects. */
+function measureProxy(report: Report, threshold: Threshold, definition: StatsMetric, field: string): Measured {
+  const selected = selectProxy(threshold.proxy!, report.config.proxies);
+  if ('problem' in selected) throw new UsageError(field, selected.problem);
+  const stats = report.byProxy?.[selected.url];
+  if (!stats) throw new UsageError(field, `the report has no per-proxy figures for ${selected.url} (byProxy; reports written before it existed lack it)`);
+  return { value: definition.read(stats) ?? null, definition, stats, proxy: selected.url };
+}
+
 /**
  * Why a latency figure of the successes cannot stand for the requests: none were made, or the
  * failed share exceeds the share above the figure. `undefined` when it can (or is no such figure).
@@ -90,7 +104,8 @@ function notMeasuredReason(threshold: Threshold): string {
 function unmeasurableReason(definition: StatsMetric, stats: Stats, threshold: Threshold): string | undefined {
   const perMilleAbove = definition.perMilleAbove;
   if (perMilleAbove === undefined) return undefined;
-  const name = threshold.kind !== undefined ? `${threshold.kind}.${definition.name}` : definition.name;
+  const scope = threshold.proxy !== undefined ? `proxy[${threshold.proxy}]` : threshold.kind;
+  const name = scope !== undefined ? `${scope}.${definition.name}` : definition.name;
   if (definition.messageFigure === true) return lostMessagesReason(name, perMilleAbove, stats);
   if (stats.requests === 0) return `${name} not measurable: no request was made`;
   // Whole numbers on both sides: exactly 1 % failed does not exceed p99's 1 %.

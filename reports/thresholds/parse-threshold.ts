@@ -1,6 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import { describeQuantity, parseQuantity } from '../metric-units.js';
-import { splitMetricName } from './metrics.js';
+import { metricDefinition, splitMetricName, type MetricDefinition } from './metrics.js';
+import { splitProxyPrefix } from './proxy-selector.js';
 
 /** An absolute threshold as parsed, e.g. `p95<100ms` → `{ metric: 'p95', op: '<', limit: 100 }`. */
 export interface Threshold {
@@ -8,6 +9,11 @@ export interface Threshold {
   readonly expression: string;
   /** Request kind (`byKind` key) the metric is read from; absent for the total or a report metric. */
   readonly kind?: string;
+  /**
+   * The proxy (`byProxy` entry) the metric is read from, as the `proxy[…]` prefix selects it: a
+   * position in `config.proxies` (`1`), a host and port (`10.0.0.5:3128`), a host, or a URL.
+   */
+  readonly proxy?: string;
   /** Metric name from {@link THRESHOLD_METRICS}, without the kind prefix. */
   readonly metric: string;
   readonly op: '<' | '<=' | '>' | '>=' | '==';
@@ -23,7 +29,7 @@ const KNOWN_METRICS_HINT =
   'ttfb.p99 (also connect., proxyHandshake., tls., serviceTime.), errors.<cause>, errorRate, errorRate.<cause>, ' +
   'connections.reuseRatio, connections.perSecond, rtt.p99 (also rtt.p50…rtt.mean), messagesPerSecond, lossRate, ' +
   'messages.sent (also .received, .lost, .reordered, .duplicates), held.established, held.failed, held.sutRssPerThousandMiB, held.connect.p99, sut.rssPeakMiB, sut.cpuPercentMean, sut.cpuMsPer1kRequests, harness.rssPeakMiB, ' +
-  'harness.eventLoopDelayP99Ms; prefix a request kind for one kind (get-1k.p99)';
+  'harness.eventLoopDelayP99Ms; prefix a request kind for one kind (get-1k.p99), or proxy[i] / proxy[host:port] for one proxy (proxy[1].p99)';
 
 /**
  * Parses an absolute threshold such as `p95<100ms`, `successRate>=99%`, `sut.rssPeakMiB<64` or
@@ -42,11 +48,7 @@ export function parseThreshold(expression: string, field = '--threshold'): Thres
     );
   }
   const [, name = '', op = '<', limitText = ''] = match;
-  const resolved = splitMetricName(name);
-  if (!resolved) {
-    throw new UsageError(field, `'${expression}' names an unknown metric '${name}'; known: ${KNOWN_METRICS_HINT}`);
-  }
-  const { definition, kind } = resolved;
+  const { definition, kind, proxy } = resolveName(expression, name, field);
   const limit = parseQuantity(definition.unit, limitText);
   if (limit === undefined) {
     throw new UsageError(field, `'${expression}': ${definition.name} expects ${describeQuantity(definition.unit)} (got '${limitText}')`);
@@ -59,10 +61,27 @@ export function parseThreshold(expression: string, field = '--threshold'): Thres
   return {
     expression: expression.trim(),
     ...(kind !== undefined ? { kind } : {}),
+    ...(proxy !== undefined ? { proxy } : {}),
     metric: definition.name,
     op: op as Threshold['op'],
     limit,
   };
+}
+
+/** The metric a threshold's name reads, and the kind or proxy it is read from. */
+function resolveName(expression: string, name: string, field: string): { definition: MetricDefinition; kind?: string; proxy?: string } {
+  const proxied = splitProxyPrefix(name);
+  if (proxied) {
+    const definition = metricDefinition(proxied.metric);
+    if (definition?.scope === 'stats') return { definition, proxy: proxied.selector };
+    const why = definition ? `${definition.name} belongs to the whole run, not to one proxy` : `'${proxied.metric}' is not a metric of a proxy's figures`;
+    throw new UsageError(field, `'${expression}': ${why}; a proxy takes the metrics of a request kind, e.g. proxy[${proxied.selector}].p99`);
+  }
+  const resolved = splitMetricName(name);
+  if (!resolved) {
+    throw new UsageError(field, `'${expression}' names an unknown metric '${name}'; known: ${KNOWN_METRICS_HINT}`);
+  }
+  return resolved;
 }
 
 /** What to write instead of a ratio limit above 1: `99` was meant as `0.99` or `99%`. */

@@ -12,8 +12,8 @@ import { verificationNote } from './verification-note.js';
 type Paint = ReturnType<typeof painter>;
 
 /**
- * The run's console summary: a header line, a table with one row per request kind, the total and
- * (when more than one protocol ran) one row per protocol, then phases, harness and SUT resources,
+ * The run's console summary: a header line, a table with one row per request kind, the total,
+ * (when more than one protocol ran) one row per protocol and (when more than one proxy) one per proxy, then phases, harness and SUT resources,
  * thresholds and warnings in plain words. Latencies in ms, throughput in Mbps.
  *
  * @param options.color ANSI colours, only when asked (the caller checks for a TTY and NO_COLOR)
@@ -61,6 +61,9 @@ function statsTable(report: Report, paint: Paint, color: boolean): string {
   table.push(row(paint('bold', 'total'), report.totals, paint));
   const protocols = Object.entries(report.byProtocol).filter((entry): entry is [string, Stats] => entry[1] !== undefined);
   if (protocols.length > 1) for (const [protocol, stats] of protocols) table.push(row(`via ${protocol}`, stats, paint));
+  // A pool: one row per proxy (with one proxy per kind its row would repeat the protocol's).
+  const proxies = Object.entries(report.byProxy ?? {});
+  if (proxies.length > 1) for (const [url, stats] of proxies) table.push(row(`proxy ${url}`, stats, paint));
   return table.toString();
 }
 

@@ -7,7 +7,7 @@ import {
 } from './html/context-tables.js';
 import { escapeHtml, jsonForScript } from './html/escape.js';
 import { comparisonTable, verdictBlock } from './html/comparison-tables.js';
-import { headlineTable, messagesTable, phasesTable } from './html/figure-tables.js';
+import { byProxyTable, headlineTable, messagesTable, phasesTable } from './html/figure-tables.js';
 import { PAGE_SCRIPT } from './html/page-script.js';
 import { PAGE_STYLE } from './html/page-style.js';
 import { percentilePlot } from './html/percentile-plot.js';
@@ -47,7 +47,7 @@ export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}
     headerHtml(report, baseline),
     warningsBlock(report),
     nav(report.thresholds.length > 0, baseline !== undefined),
-    section('figures', 'Headline figures', scroll(headlineTable(report)) + messagesHtml(report) + overheadHtml(report)),
+    section('figures', 'Headline figures', scroll(headlineTable(report)) + messagesHtml(report) + byProxyHtml(report) + overheadHtml(report)),
     report.held ? section('held', 'Held connections', heldTable(report.held)) : '',
     thresholdsHtml(report),
     baseline ? section('comparison', 'Before / after', comparisonHtml(report, baseline, comparison)) : '',
@@ -94,6 +94,12 @@ function comparisonHtml(report: Report, baseline: Report, comparison: Comparison
     ? verdictBlock(comparison)
     : '<p class="hint">Changes are shown, not judged: <code>proxybench compare</code> decides what is a regression.</p>';
   return intro + scroll(comparisonTable(report, baseline, comparison)) + judged;
+}
+
+/** The per-proxy table, when the report has byProxy. */
+function byProxyHtml(report: Report): string {
+  const table = byProxyTable(report);
+  return table === null ? '' : `<h3>By proxy</h3>${scroll(table)}`;
 }
 
 function section(id: string, title: string, content: string): string {

@@ -58,6 +58,8 @@ function statsRow(label: string, s: Stats): string[] {
 function resultsTable(report: Report): string {
   const rows = Object.entries(report.byKind).map(([kind, s]) => statsRow(escape(`${kind}${verificationNote(s)}`), s));
   rows.push(statsRow('**total**', report.totals));
+  const proxies = Object.entries(report.byProxy ?? {});
+  if (proxies.length > 1) rows.push(...proxies.map(([url, s]) => statsRow(`proxy ${escape(url)}`, s)));
   return tableOf(
     ['', 'requests', 'success', 'req/s', 'Mbps', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'],
     '---|---:|---:|---:|---:|---:|---:|---:|---:|---',

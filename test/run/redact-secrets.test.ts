@@ -1,14 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { redactProxyUrl } from '../../core/proxy-url.js';
+import { NO_PROXIES as NO_PROXY_SET, proxySetOf } from '../../core/proxy-set.js';
 import { redactCommand, redactPasswords, secretsOf, type SecretSources } from '../../harness/config/redact-secrets.js';
 import { formatCommand, splitCommand } from '../../harness/sut/split-command.js';
 
 const socksWith = (password: string): SecretSources => ({
-  proxies: { socks5: { kind: 'socks5', host: '127.0.0.1', port: 1080, resolveAtProxy: false, auth: { username: 'u', password } } },
+  proxies: proxySetOf([{ kind: 'socks5', host: '127.0.0.1', port: 1080, resolveAtProxy: false, auth: { username: 'u', password } }]),
 });
-const NO_PROXIES: SecretSources = { proxies: {} };
-const sutCommand = (command: string, env?: Record<string, string>): SecretSources => ({ proxies: {}, sut: { kind: 'spawn', command, ...(env ? { env } : {}) } });
+const NO_PROXIES: SecretSources = { proxies: NO_PROXY_SET };
+const sutCommand = (command: string, env?: Record<string, string>): SecretSources => ({ proxies: NO_PROXY_SET, sut: { kind: 'spawn', command, ...(env ? { env } : {}) } });
 
 describe('redactCommand', () => {
   it.each([

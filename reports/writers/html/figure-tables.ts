@@ -19,9 +19,22 @@ function latencyOrDash(summary: LatencySummary, key: keyof LatencySummary): stri
 
 /** Headline figures: counts, success rate, throughput and latency percentiles per kind and total. */
 export function headlineTable(report: Report): string {
-  const headers = ['kind', 'requests', 'success', 'req/s', 'Mb/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'failures', 'conns opened', 'reuse'];
-  const rows = rowsOf(report).map(([name, s]): TableCell[] => [
-    { text: name, className: name === 'total' ? 'key total' : 'key' },
+  return statsTable('kind', rowsOf(report));
+}
+
+/**
+ * The same figures per proxy (`byProxy`), in the order the config lists the proxies; null when the
+ * report has none (a direct run, or one written before byProxy existed).
+ */
+export function byProxyTable(report: Report): string | null {
+  const rows = Object.entries(report.byProxy ?? {});
+  return rows.length === 0 ? null : statsTable('proxy', rows, false);
+}
+
+function statsTable(keyHeader: string, named: readonly [string, Stats][], withTotal = true): string {
+  const headers = [keyHeader, 'requests', 'success', 'req/s', 'Mb/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'failures', 'conns opened', 'reuse'];
+  const rows = named.map(([name, s]): TableCell[] => [
+    { text: name, className: withTotal && name === 'total' ? 'key total' : 'key' },
     formatCount(s.requests),
     { text: formatRatio(s.successRate), className: s.failures > 0 ? 'worse' : '' },
     formatSignificant(s.rps),
