@@ -85,27 +85,22 @@ export class StreamReader {
       this.fail(err);
       return;
     }
-    const waiter = this.waiter;
-    if (!waiter) return;
-    if (waiter.done()) {
-      this.settle();
-      waiter.resolve();
-    } else {
-      this.armIdle(this.whatWaited);
-    }
+    if (this.waiter && !this.resolveIfDone()) this.armIdle(this.whatWaited);
   }
 
   private onEnd(): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.waiter && !this.resolveIfDone()) this.fail(this.earlyEnd(this.whatWaited));
+  }
+
+  /** Resolves the pending wait when what it waits for has arrived; false when it has not. */
+  private resolveIfDone(): boolean {
     const waiter = this.waiter;
-    if (!waiter) return;
-    if (waiter.done()) {
-      this.settle();
-      waiter.resolve();
-    } else {
-      this.fail(this.earlyEnd(this.whatWaited));
-    }
+    if (!waiter?.done()) return false;
+    this.settle();
+    waiter.resolve();
+    return true;
   }
 
   private earlyEnd(what: string): TransportFailure {
