@@ -4,11 +4,11 @@ import {
   StreamWireError,
   formatStreamVerdict,
   parseStreamHeader,
-  streamChunks,
   upStreamSeed,
   type StreamHeader,
   type StreamVerdictLine,
 } from '../../core/origin-wire/stream-contract.js';
+import { writeStream } from '../../core/origin-wire/stream-writer.js';
 import { listenOn } from './listen-on.js';
 
 /** Counters of a TCP source/sink since it started. */
@@ -111,12 +111,8 @@ function serveStream(socket: Socket, header: StreamHeader, early: Buffer, counte
 
 /** Writes the down stream, waiting for 'drain' whenever the socket's buffer is full; false if it closed. */
 async function sendDownStream(socket: Socket, header: StreamHeader, counters: Counters): Promise<boolean> {
-  for (const chunk of streamChunks(header.seed, 0, header.bytes)) {
-    if (socket.destroyed || !socket.writable) return false;
-    counters.bytesSent += chunk.length;
-    if (!socket.write(chunk)) await drainedOrClosed(socket);
-  }
-  return !socket.destroyed;
+  const whole = await writeStream(socket, header.seed, header.bytes, (chunkBytes) => (counters.bytesSent += chunkBytes));
+  return whole && !socket.destroyed;
 }
 
 /**
@@ -164,17 +160,4 @@ function discardInput(socket: Socket): Promise<undefined> {
 function finishWith(socket: Socket, line: StreamVerdictLine): void {
   socket.resume();
   socket.end(formatStreamVerdict(line));
-}
-
-/** Resolves on 'drain', or on 'close' (a socket that closed will never drain). */
-function drainedOrClosed(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      socket.off('drain', done);
-      socket.off('close', done);
-      resolve();
-    };
-    socket.once('drain', done);
-    socket.once('close', done);
-  });
 }

@@ -5,7 +5,7 @@ import { elapsedUs } from '../connection-setup.js';
 import { BulkAnswer } from './bulk-answer.js';
 import type { ExchangeSession } from './exchange-session.js';
 import { StreamReader } from './stream-reader.js';
-import { writeStream } from './stream-upload.js';
+import { writeStream } from '../../../core/origin-wire/stream-writer.js';
 
 type TcpBulk = Extract<PreparedExchange, { op: 'tcp-bulk' }>;
 
